@@ -1,0 +1,79 @@
+package dev.signalbox.core;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A waiter that parks its thread. {@link LockSupport#park} unmounts a virtual thread, so a blocked
+ * virtual thread costs its stack and this node, not a carrier.
+ */
+final class BlockingWaiter<T> extends Waiter<T> {
+
+    private final Thread thread = Thread.currentThread();
+
+    BlockingWaiter(WaitOwner<T> owner, int amount, long arrivedAt) {
+        super(owner, amount, arrivedAt);
+    }
+
+    @Override
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Parks until granted, the deadline passes, or the thread is interrupted.
+     *
+     * <p>A grant that lands at the same moment as the timeout or interrupt wins: the caller then
+     * gets what it was granted (with its interrupt status restored) rather than dropping it.
+     *
+     * @param timeoutNanos {@link Long#MAX_VALUE} for no timeout
+     * @return true if granted; false if timed out (the waiter has then been abandoned)
+     * @throws InterruptedException if interrupted first (the waiter has then been abandoned)
+     */
+    boolean await(long timeoutNanos) throws InterruptedException {
+        boolean timed = timeoutNanos != Long.MAX_VALUE;
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        boolean interruptedAfterGrant = false;
+        try {
+            while (!isGranted()) {
+                if (Thread.interrupted()) {
+                    if (cancel()) {
+                        owner.abandon(this, Outcome.INTERRUPTED);
+                        throw new InterruptedException();
+                    }
+                    interruptedAfterGrant = true;
+                } else if (timed && isWaiting()) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0L) {
+                        if (cancel()) {
+                            owner.abandon(this, Outcome.TIMEOUT);
+                            return false;
+                        }
+                    } else {
+                        LockSupport.parkNanos(this, remaining);
+                    }
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            return true;
+        } finally {
+            if (interruptedAfterGrant) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Parks until granted, whatever interrupts arrive meanwhile; restores the interrupt status after. */
+    void awaitUninterruptibly() {
+        boolean interrupted = false;
+        while (!isGranted()) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.signalbox.core;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The in-JVM {@link Lock}: a one-permit {@link PermitSync} that remembers its owning thread, and
+ * lets a {@link LocalCondition} suspend a permit and re-acquire the lock for it.
+ */
+final class LocalLock extends PermitPrimitive implements Lock {
+
+    private final PrimitiveListener listener;
+    /** The thread of a blocking or try acquisition; null for async holds and when free. */
+    private volatile Thread owner;
+    /** Waits of condition waiters re-acquiring the lock: granted into their suspended permit, not a new one. */
+    private final WaitOwner<Void> reacquirer = new WaitOwner<>() {
+        @Override
+        public Void granted(Waiter<Void> waiter) {
+            probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
+            return null;
+        }
+
+        @Override
+        public void abandon(Waiter<Void> waiter, Outcome outcome) {
+            sync.remove(waiter);
+            probe.waitEnded(waiter.arrivedAt, outcome);
+        }
+    };
+
+    LocalLock(String name, PrimitiveListener listener) {
+        super(name, 1, listener);
+        this.listener = listener;
+    }
+
+    @Override
+    void onAcquired(HeldPermit permit, boolean blocking) {
+        owner = blocking ? Thread.currentThread() : null;
+    }
+
+    @Override
+    void onReleasing(HeldPermit permit) {
+        owner = null;
+    }
+
+    @Override
+    public boolean isLocked() {
+        return sync.available() == 0;
+    }
+
+    @Override
+    public boolean isHeldByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    @Override
+    public Condition newCondition(String name) {
+        return new LocalCondition(name, this, listener);
+    }
+
+    /** The held permit of this lock behind {@code permit}, or an exception saying what is wrong. */
+    HeldPermit heldPermit(Permit permit, String conditionName) {
+        if (LeakDetection.unwrap(permit) instanceof HeldPermit held && held.primitive == this && held.isHeld()) {
+            return held;
+        }
+        throw new IllegalStateException("condition '" + conditionName + "' needs a permit of lock '" + name()
+                + "' that is held now; acquire the lock first and pass its permit");
+    }
+
+    /** Frees the lock for a condition wait without ending the permit. */
+    void suspend(HeldPermit permit) {
+        if (!permit.suspend()) {
+            throw new IllegalStateException("the permit of lock '" + name() + "' is not held");
+        }
+        release(permit);
+    }
+
+    /** Re-acquires the lock for a suspended permit, ignoring interrupts (as j.u.c. conditions do). */
+    void reacquire(HeldPermit permit) {
+        long arrivedAt = probe.arrive();
+        if (!sync.tryAcquire(1)) {
+            BlockingWaiter<Void> waiter = new BlockingWaiter<>(reacquirer, 1, arrivedAt);
+            if (!sync.acquireOrEnqueue(waiter)) {
+                waiter.awaitUninterruptibly();
+            }
+        }
+        reinstate(permit, true);
+    }
+
+    /** Re-acquires the lock for a suspended permit without parking a thread; cannot be cancelled. */
+    CompletableFuture<Void> reacquireAsync(HeldPermit permit) {
+        long arrivedAt = probe.arrive();
+        if (sync.tryAcquire(1)) {
+            reinstate(permit, false);
+            return CompletableFuture.completedFuture(null);
+        }
+        AsyncWaiter<Void> waiter = new AsyncWaiter<>(reacquirer, 1, arrivedAt);
+        if (sync.acquireOrEnqueue(waiter)) {
+            reinstate(permit, false);
+            return CompletableFuture.completedFuture(null);
+        }
+        return waiter.future.thenApply(ignored -> {
+            reinstate(permit, false);
+            return null;
+        });
+    }
+}

@@ -1,0 +1,32 @@
+package dev.signalbox.core;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** The in-JVM {@link Semaphore}: a {@link PermitSync} with instrumentation. */
+final class LocalSemaphore extends PermitPrimitive implements Semaphore {
+
+    LocalSemaphore(String name, int permits, PrimitiveListener listener) {
+        super(name, permits, listener);
+    }
+
+    @Override
+    public Permit acquire(int permits, Duration timeout) throws InterruptedException {
+        return acquirePermits(permits, timeout);
+    }
+
+    @Override
+    public Permit tryAcquire(int permits) {
+        return tryAcquirePermits(permits);
+    }
+
+    @Override
+    public CompletableFuture<Permit> acquireAsync(int permits, Duration timeout) {
+        return acquirePermitsAsync(permits, timeout);
+    }
+
+    @Override
+    public int availablePermits() {
+        return sync.available();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.signalbox.core;
+
+/**
+ * Proof of a hold on a primitive (a lock, some semaphore permits, a pooled resource...), given
+ * back by {@link #close()}: use it in try-with-resources.
+ *
+ * <p>Released exactly once: a second {@code close()} does nothing. A permit need not be closed by
+ * the thread that acquired it (an async hold ends on whichever thread completes it). A permit that
+ * becomes unreachable while still held is a leak: the primitive stays held forever, and Signalbox
+ * logs a warning naming the primitive and where the permit was acquired (see {@link LeakDetection}).
+ */
+public interface Permit extends AutoCloseable {
+
+    /** Gives the hold back. Idempotent; never throws. */
+    @Override
+    void close();
+
+    /** True until {@link #close()} has been called. */
+    boolean isHeld();
+}

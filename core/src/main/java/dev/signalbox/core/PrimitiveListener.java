@@ -1,0 +1,37 @@
+package dev.signalbox.core;
+
+/**
+ * The instrumentation SPI: told of every arrival, the end of every wait and every release of the
+ * primitives it is attached to. Spring's auto-configuration bridges it to Micrometer.
+ *
+ * <p>Called on the thread where the event happens, never while an internal lock is held; keep
+ * implementations quick and non-blocking, and never throw. With {@link #NONE} (the default) a
+ * primitive does not even read the clock for instrumentation.
+ */
+public interface PrimitiveListener {
+
+    /** A listener that ignores everything; primitives skip all timing when it is theirs. */
+    PrimitiveListener NONE = new PrimitiveListener() {
+    };
+
+    /** A caller arrived and will wait (or acquire at once). */
+    default void onArrival(Primitive primitive) {
+    }
+
+    /**
+     * A wait ended.
+     *
+     * @param waitNanos from arrival to this outcome
+     * @param outcome how it ended
+     */
+    default void onWaitEnded(Primitive primitive, long waitNanos, Outcome outcome) {
+    }
+
+    /**
+     * A hold ended.
+     *
+     * @param holdNanos from acquisition to release
+     */
+    default void onReleased(Primitive primitive, long holdNanos) {
+    }
+}

@@ -1,0 +1,45 @@
+package dev.signalbox.core;
+
+/**
+ * A primitive's link to its {@link PrimitiveListener}. With {@link PrimitiveListener#NONE} it is
+ * switched off: no clock reads, no calls, so an uninstrumented primitive pays a field read.
+ */
+final class Probe {
+
+    final Primitive primitive;
+    final PrimitiveListener listener;
+    /** True when a real listener is attached: times are then measured and hold times tracked. */
+    final boolean on;
+
+    Probe(Primitive primitive, PrimitiveListener listener) {
+        this.primitive = primitive;
+        this.listener = listener == null ? PrimitiveListener.NONE : listener;
+        this.on = this.listener != PrimitiveListener.NONE;
+    }
+
+    /** Reports an arrival; returns its time (0 when off). */
+    long arrive() {
+        if (!on) {
+            return 0L;
+        }
+        listener.onArrival(primitive);
+        return System.nanoTime();
+    }
+
+    /** Reports the end of a wait that began at {@code arrivedAt}; returns now (0 when off). */
+    long waitEnded(long arrivedAt, Outcome outcome) {
+        if (!on) {
+            return 0L;
+        }
+        long now = System.nanoTime();
+        listener.onWaitEnded(primitive, now - arrivedAt, outcome);
+        return now;
+    }
+
+    /** Reports the end of a hold that began at {@code acquiredAt}. */
+    void released(long acquiredAt) {
+        if (on) {
+            listener.onReleased(primitive, System.nanoTime() - acquiredAt);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.signalbox.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One caller waiting in a primitive's FIFO queue: a node of an intrusive {@link WaitList}.
+ *
+ * <p>Its {@code status} decides every race exactly once. The granter flips WAITING to GRANTED (under
+ * the primitive's lock, after which it owns the duty to {@link #wake()} the waiter); a timeout,
+ * interrupt or cancellation flips WAITING to CANCELLED (after which the waiter owns the duty to
+ * unlink itself through {@link WaitOwner#abandon}). Whoever loses the CAS does nothing, so a grant
+ * racing a cancellation can neither lose permits nor hand them out twice.
+ */
+abstract class Waiter<T> {
+
+    static final int WAITING = 0;
+    static final int GRANTED = 1;
+    static final int CANCELLED = 2;
+
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(Waiter.class, "status", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final WaitOwner<T> owner;
+    /** Primitive-specific request size: permits wanted, or a mode. */
+    final int amount;
+    /** {@link System#nanoTime()} at arrival when the owner is timed, else 0. */
+    final long arrivedAt;
+    /** Primitive-specific payload: the item a putter offers, a leak trace, ... */
+    Object attachment;
+
+    // Guarded by the owner's lock.
+    Waiter<?> prev;
+    Waiter<?> next;
+    boolean linked;
+
+    /** Written by the granter before the status CAS publishes it. */
+    T value;
+    private volatile int status;
+
+    Waiter(WaitOwner<T> owner, int amount, long arrivedAt) {
+        this.owner = owner;
+        this.amount = amount;
+        this.arrivedAt = arrivedAt;
+    }
+
+    /** Called under the owner's lock. On success the caller must later call {@link #wake()}, outside the lock. */
+    final boolean grant(T grantedValue) {
+        value = grantedValue;
+        if (STATUS.compareAndSet(this, WAITING, GRANTED)) {
+            return true;
+        }
+        value = null;
+        return false;
+    }
+
+    /** On success the caller must unlink this waiter through {@link WaitOwner#abandon}. */
+    final boolean cancel() {
+        return STATUS.compareAndSet(this, WAITING, CANCELLED);
+    }
+
+    final boolean isWaiting() {
+        return status == WAITING;
+    }
+
+    final boolean isGranted() {
+        return status == GRANTED;
+    }
+
+    /** Tells the waiter it was granted: unpark its thread or complete its future. Never under a lock. */
+    abstract void wake();
+}

@@ -1,0 +1,88 @@
+package dev.signalbox.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/** Test support: start real threads (platform or virtual), line them up, and bound every wait. */
+final class Threads {
+
+    /** Every join in the core tests waits at most this long; a hang fails the test instead of the build. */
+    static final Duration BOUND = Duration.ofSeconds(30);
+
+    /** Which threads a test runs on. */
+    enum Flavor {
+        PLATFORM, VIRTUAL;
+
+        Thread.Builder builder() {
+            return this == PLATFORM ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
+        }
+    }
+
+    @FunctionalInterface
+    interface Body {
+        void run(int index) throws Exception;
+    }
+
+    private Threads() {
+    }
+
+    /**
+     * Runs {@code body} on {@code count} threads released together; waits at most {@link #BOUND}
+     * and rethrows the first failure.
+     */
+    static void runConcurrently(Flavor flavor, int count, Body body) throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            threads.add(flavor.builder().start(() -> {
+                try {
+                    start.await();
+                    body.run(index);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            }));
+        }
+        start.countDown();
+        joinAll(threads);
+        if (failure.get() != null) {
+            throw new AssertionError("a worker thread failed", failure.get());
+        }
+    }
+
+    /** Joins every thread within {@link #BOUND}, failing (and interrupting the rest) on a hang. */
+    static void joinAll(List<Thread> threads) throws InterruptedException {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        for (Thread t : threads) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || !t.join(Duration.ofNanos(remaining))) {
+                threads.forEach(Thread::interrupt);
+                fail("threads still running after " + BOUND + ": likely a deadlock or a lost wake-up");
+            }
+        }
+    }
+
+    /** Starts one thread of the given flavor. */
+    static Thread start(Flavor flavor, Runnable body) {
+        return flavor.builder().start(body);
+    }
+
+    /** Waits until {@code condition} holds, at most {@link #BOUND}; for states with no event to wait on. */
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("still not true after " + BOUND + ": " + what);
+            }
+            TimeUnit.MILLISECONDS.sleep(1);
+        }
+    }
+}
