@@ -120,12 +120,12 @@ final class LocalCondition implements Condition, WaitOwner<Void> {
 
     @Override
     public void signal() {
-        wakeAll(take(1));
+        Wakeups.wakeAll(take(1));
     }
 
     @Override
     public void signalAll() {
-        wakeAll(take(Integer.MAX_VALUE));
+        Wakeups.wakeAll(take(Integer.MAX_VALUE));
     }
 
     private List<Waiter<?>> take(int max) {
@@ -147,12 +147,6 @@ final class LocalCondition implements Condition, WaitOwner<Void> {
             listLock.unlock();
         }
         return granted;
-    }
-
-    private static void wakeAll(List<Waiter<?>> granted) {
-        for (Waiter<?> w : granted) {
-            w.wake();
-        }
     }
 
     private void enqueue(Waiter<?> waiter) {

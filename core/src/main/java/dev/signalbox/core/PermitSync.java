@@ -107,7 +107,7 @@ final class PermitSync {
         } finally {
             lock.unlock();
         }
-        wakeAll(granted);
+        Wakeups.wakeAll(granted);
     }
 
     /** Unlinks a waiter that gave up; the waiters behind it may now be grantable. */
@@ -122,7 +122,7 @@ final class PermitSync {
         } finally {
             lock.unlock();
         }
-        wakeAll(granted);
+        Wakeups.wakeAll(granted);
     }
 
     /** Under the lock: grants head waiters from {@code available} permits, then stores the rest. */
@@ -142,12 +142,6 @@ final class PermitSync {
         }
         state = waiters.isEmpty() ? available : available | QUEUED;
         return granted == null ? List.of() : granted;
-    }
-
-    private static void wakeAll(List<Waiter<?>> granted) {
-        for (int i = 0, n = granted.size(); i < n; i++) {
-            granted.get(i).wake();
-        }
     }
 
     int available() {
