@@ -38,7 +38,8 @@ public final class LeakDetection {
         thread.setDaemon(true);
         return thread;
     });
-    private static final StackWalker WALKER = StackWalker.getInstance();
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final java.security.CodeSource OWN_CODE = LeakDetection.class.getProtectionDomain().getCodeSource();
 
     private static volatile Mode mode = initialMode();
     private static volatile LeakListener leakListener = LeakDetection::log;
@@ -81,8 +82,9 @@ public final class LeakDetection {
         if (m == Mode.OFF || (m == Mode.SAMPLED && ThreadLocalRandom.current().nextInt(DEFAULT_SAMPLING_INTERVAL) != 0)) {
             return null;
         }
+        // Drop Signalbox's own frames (classes loaded from this jar) at the top: the caller's code follows.
         return WALKER.walk(frames -> frames
-                .filter(f -> !f.getClassName().startsWith("dev.signalbox.core."))
+                .dropWhile(f -> java.util.Objects.equals(f.getDeclaringClass().getProtectionDomain().getCodeSource(), OWN_CODE))
                 .limit(12)
                 .map(f -> "\tat " + f)
                 .collect(Collectors.joining("\n")));
