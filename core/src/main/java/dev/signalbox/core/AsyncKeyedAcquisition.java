@@ -136,11 +136,6 @@ final class AsyncKeyedAcquisition<P extends Primitive> extends CompletableFuture
                 "this future is completed when every key is acquired; cancel() it to withdraw the acquisition");
     }
 
-    @Override
-    public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new CompletableFuture<>();
-    }
-
     private void withdrawPending() {
         CompletableFuture<? extends Permit> step = pending;
         if (step != null) {

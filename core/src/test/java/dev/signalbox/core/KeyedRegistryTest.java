@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@SuppressWarnings("try") // permits held only for their scope
 class KeyedRegistryTest {
 
     private static KeyedRegistry<String, Lock> locks() {
@@ -356,7 +357,7 @@ class KeyedRegistryTest {
     }
 
     @Test
-    void theSnapshotIdlenessTestSeesHoldersAndWaiters() throws Exception {
+    void theSnapshotIdlenessTestSeesHolders() throws Exception {
         var idle = KeyedRegistry.idleWhenNothingActive();
         Lock lock = Lock.create("accounts");
         assertThat(idle.test(lock)).isTrue();

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@SuppressWarnings("try") // permits held only for their scope
 class MultiKeyAcquireTest {
 
     private final RecordingListener listener = new RecordingListener();
