@@ -129,7 +129,7 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
                     + " hottest keys; ask for 0 or more");
         }
         Comparator<Entry<K, P>> byBorrowers = Comparator.comparingInt(Entry::borrowers);
-        PriorityQueue<Entry<K, P>> top = new PriorityQueue<>(n + 1, byBorrowers);
+        PriorityQueue<Entry<K, P>> top = new PriorityQueue<>(Math.min(n, 1_024) + 1, byBorrowers);
         for (Slot<K, P> slot : slots.values()) {
             Entry<K, P> entry = slot.entry();
             if (entry != null && n > 0) {

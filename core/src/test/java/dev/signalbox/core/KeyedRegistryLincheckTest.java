@@ -2,7 +2,7 @@ package dev.signalbox.core;
 
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
+import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -71,7 +71,7 @@ public class KeyedRegistryLincheckTest {
     @Test
     void borrowAndEvictionAreLinearizable() {
         new ModelCheckingOptions()
-                .iterations(8)
+                .iterations(6)
                 .invocationsPerIteration(300)
                 .threads(3)
                 .actorsPerThread(2)

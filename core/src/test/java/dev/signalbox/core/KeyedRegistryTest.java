@@ -310,6 +310,7 @@ class KeyedRegistryTest {
         assertThat(registry.hottest(2)).extracting(KeyedRegistry.Entry::key, KeyedRegistry.Entry::borrowers)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", 3), org.assertj.core.groups.Tuple.tuple("carol", 2));
         assertThat(registry.hottest(0)).isEmpty();
+        assertThat(registry.hottest(Integer.MAX_VALUE)).hasSize(3);
         assertThat(registry.entries()).hasSize(3);
         handles.forEach(KeyedRegistry.Handle::close);
         assertThat(registry.entries()).isEmpty();

@@ -214,7 +214,7 @@ class MultiKeyAcquireTest {
                 } else {
                     assertThatThrownBy(future::join).isInstanceOf(CancellationException.class);
                 }
-                ((AutoCloseable) setup[0]).close();
+                setup[0].close();
                 assertThat(isFree("a")).as("iteration %d: a", i).isTrue();
                 assertThat(isFree("b")).as("iteration %d: b", i).isTrue();
                 assertThat(registry.size()).as("iteration %d", i).isZero();
