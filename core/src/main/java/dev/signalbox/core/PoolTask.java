@@ -78,8 +78,10 @@ final class PoolTask<T> {
 
     private void finish() {
         if (!STATE.compareAndSet(this, RUNNING, DONE)) {
+            // The canceller is between its CAS and its interrupt: wait it out. yield(), not a busy
+            // spin, so that a virtual canceller sharing this carrier gets to run.
             while (state == INTERRUPTING) {
-                Thread.onSpinWait();
+                Thread.yield();
             }
         }
         runner = null;
@@ -106,7 +108,8 @@ final class PoolTask<T> {
 
     /**
      * The future handed to the submitter. {@code cancel(false)} keeps a queued task from ever
-     * running; {@code cancel(true)} also interrupts it if it is running.
+     * running; {@code cancel(true)} also interrupts it if it is running. A task whose future is
+     * already done (cancelled, or completed by its holder) when a worker reaches it is skipped.
      */
     static final class TaskFuture<T> extends CompletableFuture<T> {
 
