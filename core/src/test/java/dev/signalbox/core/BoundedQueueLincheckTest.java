@@ -62,11 +62,11 @@ public class BoundedQueueLincheckTest {
 
     @Test
     void stress() {
-        new StressOptions().iterations(15).invocationsPerIteration(1_000).threads(3).actorsPerThread(3).check(getClass());
+        new StressOptions().iterations(10).invocationsPerIteration(1_000).threads(3).actorsPerThread(3).check(getClass());
     }
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(12).invocationsPerIteration(300).threads(3).actorsPerThread(3).check(getClass());
+        new ModelCheckingOptions().iterations(10).invocationsPerIteration(250).threads(3).actorsPerThread(3).check(getClass());
     }
 }
