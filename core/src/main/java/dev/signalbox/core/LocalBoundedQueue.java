@@ -121,7 +121,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
             lock.unlock();
         }
         if (receiver != null) {
-            receiver.wake();
+            Wakeups.wake(receiver);
         }
         return placed;
     }
@@ -196,7 +196,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
         }
         if (admitted != null) {
             admitted.attachment = null;
-            admitted.wake();
+            Wakeups.wake(admitted);
         }
         return item;
     }
@@ -225,9 +225,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
         } finally {
             lock.unlock();
         }
-        for (Waiter<?> joiner : released) {
-            joiner.wake();
-        }
+        Wakeups.wakeAll(released);
     }
 
     @Override
