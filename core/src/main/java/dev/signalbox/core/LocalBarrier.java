@@ -115,20 +115,16 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer> {
     private <W extends Waiter<Integer>> W join(IntFunction<W> newWaiter, Duration timeout, long arrivedAt) {
         List<Waiter<?>> toWake = new ArrayList<>();
         Generation generation;
-        boolean completed = false;
+        boolean completed;
         W waiter = null;
         lock.lock();
         try {
+            completed = current.waiters.size() == parties - 1 && release(current, toWake);
+            // After a release that a give-up broke, this is the fresh generation the arrival joins.
             generation = current;
-            if (generation.waiters.size() == parties - 1) {
-                completed = release(generation, toWake);
-                generation = current;
-            }
-            if (completed) {
-                // Nothing to wait for.
-            } else if (timeout.isZero()) {
+            if (!completed && timeout.isZero()) {
                 breakGeneration(generation, "a party would not wait (timeout 0)", toWake);
-            } else {
+            } else if (!completed) {
                 waiter = newWaiter.apply(generation.waiters.size());
                 waiter.attachment = new Arrival(generation, timeout);
                 generation.waiters.add(waiter);
