@@ -374,6 +374,45 @@ class BarrierTest {
         }
     }
 
+    /**
+     * An interrupt racing the last arrival: either the interrupted party gets InterruptedException
+     * and the arrival fails too, or both are released (the interrupted one with its interrupt
+     * status kept).
+     */
+    @ParameterizedTest
+    @EnumSource(Threads.Flavor.class)
+    void interruptsRacingTheLastArrivalReleaseAllOrNone(Threads.Flavor flavor) throws Exception {
+        for (int round = 0; round < 300; round++) {
+            Barrier barrier = Barrier.create("interrupt-race-" + round, 2, listener);
+            AtomicReference<Object> first = new AtomicReference<>();
+            Thread firstThread = Threads.start(flavor, () -> {
+                try {
+                    first.set(barrier.await(Threads.BOUND));
+                    first.set(Thread.currentThread().isInterrupted() ? "released, interrupt kept" : "released, interrupt lost");
+                } catch (Throwable t) {
+                    first.set(t);
+                }
+            });
+            Threads.awaitTrue("first party waiting", () -> barrier.arrived() == 1);
+            Object second;
+            firstThread.interrupt();
+            try {
+                second = barrier.await(Duration.ofMillis(1));
+            } catch (BarrierBrokenException e) {
+                second = e;
+            }
+            Threads.joinAll(List.of(firstThread));
+            if (second instanceof Integer index) {
+                assertThat(index).isEqualTo(1);
+                assertThat(first.get()).isEqualTo("released, interrupt kept");
+            } else {
+                assertThat(first.get()).isInstanceOf(InterruptedException.class);
+                assertThat(second).isInstanceOf(BarrierBrokenException.class);
+            }
+            assertThat(barrier.arrived()).isZero();
+        }
+    }
+
     @Test
     void snapshotShowsTheArrivedPartiesAsWaitingAndThePartiesAsCapacity() {
         Barrier barrier = Barrier.create("settlement", 3, listener);

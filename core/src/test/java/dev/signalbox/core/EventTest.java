@@ -330,6 +330,35 @@ class EventTest {
         assertThat(listener.count(Outcome.ACQUIRED) + listener.count(Outcome.TIMEOUT)).isEqualTo(300 * 3);
     }
 
+    /** Cancellations racing set(): each wait ends exactly once, either withdrawn or released, never both. */
+    @ParameterizedTest
+    @EnumSource(Threads.Flavor.class)
+    void cancellationsRacingSetEndEachWaitExactlyOnce(Threads.Flavor flavor) throws Exception {
+        int rounds = 500;
+        AtomicInteger withdrawn = new AtomicInteger();
+        for (int round = 0; round < rounds; round++) {
+            Event e = Event.create("cancel-race-" + round, listener);
+            CompletableFuture<Void> waiting = e.awaitAsync(Threads.BOUND);
+            AtomicReference<Boolean> cancelled = new AtomicReference<>();
+            Threads.runConcurrently(flavor, 2, role -> {
+                if (role == 0) {
+                    cancelled.set(waiting.cancel(false));
+                } else {
+                    e.set();
+                }
+            });
+            if (cancelled.get()) {
+                assertThat(waiting).isCancelled();
+                withdrawn.incrementAndGet();
+            } else {
+                assertThat(waiting).isCompletedWithValue(null);
+            }
+            assertThat(e.snapshot().waiting()).isZero();
+        }
+        assertThat(listener.count(Outcome.CANCELLED)).isEqualTo(withdrawn.get());
+        assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(rounds - withdrawn.get());
+    }
+
     @Test
     void snapshotShowsWaitersAndWhetherSet() {
         CompletableFuture<Void> a = event.awaitAsync(Threads.BOUND);
