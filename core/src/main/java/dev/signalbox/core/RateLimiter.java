@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link RateLimitExceededException#getRetryAfter() retry-after} says when they would be; a call
  * that is accepted is granted no later than its timeout. <b>Cancellation:</b> a blocking wait that
  * is interrupted, or an async wait whose future is cancelled, takes no tokens, and the waiters
- * behind it move up; it never lets later calls exceed the rate. <b>Memory:</b> actions of a
- * thread before a call that reserves tokens happen-before the grant of every later reservation.
+ * behind it move up; it never lets later calls exceed the rate. <b>Memory:</b> calls are
+ * serialized by an internal lock, so actions of a thread before a call that takes or reserves
+ * tokens happen-before the return of every later call that is granted tokens.
  *
  * <p>Tokens are not held, so there is no permit and no release: {@link Snapshot#active()} is always
  * 0, {@link Snapshot#waiting()} counts pending reservations, {@link Snapshot#capacity()} is the
