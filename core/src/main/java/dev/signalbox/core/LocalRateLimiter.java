@@ -294,9 +294,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
             lock.unlock();
         }
         if (granted != null) {
-            for (Waiter<?> waiter : granted) {
-                waiter.wake();
-            }
+            Wakeups.wakeAll(granted);
         }
         return result;
     }
