@@ -38,7 +38,7 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer> {
     private Generation current = new Generation();
 
     LocalBarrier(String name, int parties, PrimitiveListener listener) {
-        this.name = PermitPrimitive.requireName(name);
+        this.name = Names.require(name);
         if (parties < 2) {
             throw new IllegalArgumentException("barrier '" + name + "': parties must be at least 2, was " + parties
                     + "; a barrier synchronizes two or more callers");

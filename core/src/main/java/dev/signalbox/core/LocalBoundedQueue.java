@@ -48,7 +48,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     private final Waits<Void> joinWaits = new Waits<>(joiners, false);
 
     LocalBoundedQueue(String name, int capacity, PrimitiveListener listener) {
-        this.name = PermitPrimitive.requireName(name);
+        this.name = Names.require(name);
         if (capacity < 1) {
             throw new IllegalArgumentException(Kind.QUEUE.tag() + " '" + name + "': capacity must be at least 1, was "
                     + capacity + "; pass the most items the queue may hold");

@@ -25,7 +25,7 @@ final class LocalEvent implements Event, WaitOwner<Void> {
     private volatile boolean set;
 
     LocalEvent(String name, PrimitiveListener listener) {
-        this.name = PermitPrimitive.requireName(name);
+        this.name = Names.require(name);
         this.probe = new Probe(this, listener);
     }
 

@@ -51,7 +51,7 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
     private final AtomicLong slotsCreated = new AtomicLong();
 
     LocalKeyedRegistry(String name, Function<? super K, ? extends P> factory, Predicate<? super P> isIdle) {
-        this.name = PermitPrimitive.requireName(name);
+        this.name = Names.require(name);
         if (factory == null) {
             throw new IllegalArgumentException("keyed registry '" + name
                     + "': the factory is null; pass one that makes a key's primitive, e.g. key -> Lock.create(name)");

@@ -63,7 +63,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
     private List<Waiter<?>> toWake;
 
     LocalRateLimiter(String name, int limit, Duration per, PrimitiveListener listener, LongSupplier nanoClock) {
-        this.name = PermitPrimitive.requireName(name);
+        this.name = Names.require(name);
         if (limit < 1) {
             throw new IllegalArgumentException(describe(name) + ": limit must be at least 1 token per period, was " + limit);
         }

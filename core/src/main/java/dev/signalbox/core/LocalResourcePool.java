@@ -25,13 +25,10 @@ import java.util.logging.Logger;
  * but not yet turned into a lease. Holders can never outnumber resources, because a lease is only
  * made from a permit. A resource dropped by validation keeps its permit forever: the pool shrinks.
  */
-final class LocalResourcePool<R> implements ResourcePool<R>, WaitOwner<Lease<R>> {
+final class LocalResourcePool<R> extends SyncPrimitive<Lease<R>> implements ResourcePool<R> {
 
     private static final Logger LOG = Logger.getLogger(ResourcePool.class.getName());
 
-    private final String name;
-    private final PermitSync sync;
-    private final Probe probe;
     private final ConcurrentLinkedDeque<R> free = new ConcurrentLinkedDeque<>();
     private final AtomicInteger capacity;
     /** Null: no validation. */
@@ -43,18 +40,16 @@ final class LocalResourcePool<R> implements ResourcePool<R>, WaitOwner<Lease<R>>
 
     LocalResourcePool(String name, List<R> resources, Predicate<? super R> validator,
             Supplier<? extends R> replacementFactory, PrimitiveListener listener) {
-        this.name = PermitPrimitive.requireName(name);
-        requireDistinctResources(name, resources);
+        super(name, requireDistinctResources(name, resources), listener);
         this.free.addAll(resources);
         this.capacity = new AtomicInteger(resources.size());
-        this.sync = new PermitSync(resources.size());
         this.validator = validator;
         this.replacementFactory = replacementFactory;
-        this.probe = new Probe(this, listener);
         this.holders = probe.on ? new HolderTracker() : null;
     }
 
-    private static void requireDistinctResources(String name, List<?> resources) {
+    /** Returns how many resources there are, once they are known to be distinct and non-null. */
+    private static int requireDistinctResources(String name, List<?> resources) {
         String pool = Kind.RESOURCE_POOL.tag() + " '" + name + "'";
         if (resources.isEmpty()) {
             throw new IllegalArgumentException(pool + " needs at least one resource; got none");
@@ -70,11 +65,7 @@ final class LocalResourcePool<R> implements ResourcePool<R>, WaitOwner<Lease<R>>
                         + ") is listed twice, so two holders could get it at once; list each resource once");
             }
         }
-    }
-
-    @Override
-    public String name() {
-        return name;
+        return resources.size();
     }
 
     @Override
@@ -91,66 +82,22 @@ final class LocalResourcePool<R> implements ResourcePool<R>, WaitOwner<Lease<R>>
 
     @Override
     public Lease<R> acquire(Duration timeout) throws InterruptedException {
-        long timeoutNanos = Durations.toNanos(timeout);
-        long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(1)) {
-            return handOut(arrivedAt, LeakDetection.sample(), true);
-        }
-        if (timeoutNanos == 0L) {
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
-            throw new GuardTimeoutException(name, kind(), timeout);
-        }
-        BlockingWaiter<Lease<R>> waiter = new BlockingWaiter<>(this, 1, arrivedAt);
-        if (sync.acquireOrEnqueue(waiter) || waiter.await(timeoutNanos)) {
-            return handOut(arrivedAt, LeakDetection.sample(), true);
-        }
-        throw new GuardTimeoutException(name, kind(), timeout);
+        return acquireBlocking(1, timeout);
     }
 
     @Override
     public Lease<R> tryAcquire() {
-        long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(1)) {
-            return handOut(arrivedAt, LeakDetection.sample(), true);
-        }
-        probe.waitEnded(arrivedAt, Outcome.REJECTED);
-        return null;
+        return acquireNow(1);
     }
 
     @Override
     public CompletableFuture<Lease<R>> acquireAsync(Duration timeout) {
-        long timeoutNanos = Durations.toNanos(timeout);
-        long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(1)) {
-            return CompletableFuture.completedFuture(handOut(arrivedAt, LeakDetection.sample(), false));
-        }
-        if (timeoutNanos == 0L) {
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
-            return CompletableFuture.failedFuture(new GuardTimeoutException(name, kind(), timeout));
-        }
-        AsyncWaiter<Lease<R>> waiter = new AsyncWaiter<>(this, 1, arrivedAt);
-        waiter.attachment = LeakDetection.sample();
-        if (sync.acquireOrEnqueue(waiter)) {
-            return CompletableFuture.completedFuture(handOut(arrivedAt, (String) waiter.attachment, false));
-        }
-        waiter.armTimeout(timeoutNanos, () -> new GuardTimeoutException(name, kind(), timeout));
-        return waiter.future;
-    }
-
-    /** Async grants only: blocking waiters make their own lease once {@code await} returns. */
-    @Override
-    public Lease<R> granted(Waiter<Lease<R>> waiter) {
-        return handOut(waiter.arrivedAt, (String) waiter.attachment, false);
-    }
-
-    @Override
-    public void abandon(Waiter<Lease<R>> waiter, Outcome outcome) {
-        sync.remove(waiter);
-        probe.waitEnded(waiter.arrivedAt, outcome);
+        return acquireLater(1, timeout);
     }
 
     /** Turns a permit just acquired into a lease on one free resource. */
-    private Lease<R> handOut(long arrivedAt, String leakTrace, boolean blocking) {
+    @Override
+    Lease<R> handOut(int permits, long arrivedAt, String leakTrace, boolean blocking) {
         R resource = free.pollFirst();
         if (resource == null) {
             // Unreachable while the invariant in the class comment holds.
@@ -216,13 +163,13 @@ final class LocalResourcePool<R> implements ResourcePool<R>, WaitOwner<Lease<R>>
     @Override
     public Snapshot snapshot() {
         int total = capacity.get();
-        return new Snapshot(name, kind(), sync.waiting(), Math.max(0, total - sync.available()), total,
+        return new Snapshot(name(), kind(), sync.waiting(), Math.max(0, total - sync.available()), total,
                 holders == null ? List.of() : holders.list());
     }
 
     @Override
     public String toString() {
-        return Kind.RESOURCE_POOL.tag() + " '" + name + "' (" + sync.available() + "/" + capacity.get() + " free)";
+        return Kind.RESOURCE_POOL.tag() + " '" + name() + "' (" + sync.available() + "/" + capacity.get() + " free)";
     }
 
     /** The lease handed to callers; gives its resource back exactly once. */
@@ -242,7 +189,7 @@ final class LocalResourcePool<R> implements ResourcePool<R>, WaitOwner<Lease<R>>
         @Override
         public R resource() {
             if (released) {
-                throw new IllegalStateException("this lease of " + Kind.RESOURCE_POOL.tag() + " '" + name
+                throw new IllegalStateException("this lease of " + Kind.RESOURCE_POOL.tag() + " '" + name()
                         + "' is closed, so its resource may belong to someone else now; use a resource only while its lease is held");
             }
             return resource;

@@ -61,7 +61,7 @@ final class LocalWorkerPool implements WorkerPool {
     private volatile boolean stopping;
 
     private LocalWorkerPool(String name, int workerCount, int queueCapacity, PrimitiveListener listener) {
-        this.name = PermitPrimitive.requireName(name);
+        this.name = Names.require(name);
         if (workerCount < 1) {
             throw new IllegalArgumentException(Kind.WORKER_POOL.tag() + " '" + name + "': workers must be at least 1, was "
                     + workerCount + "; pass how many tasks may run at once");

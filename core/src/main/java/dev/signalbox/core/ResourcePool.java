@@ -102,7 +102,7 @@ public interface ResourcePool<R> extends Primitive {
         private PrimitiveListener listener = PrimitiveListener.NONE;
 
         private Builder(String name, Collection<? extends R> resources) {
-            this.name = PermitPrimitive.requireName(name);
+            this.name = Names.require(name);
             if (resources == null) {
                 throw new IllegalArgumentException(Kind.RESOURCE_POOL.tag() + " '" + name + "' needs its resources; got null");
             }
