@@ -60,6 +60,8 @@ public class SignalboxAnnotationPostProcessor extends ProxyProcessorSupport impl
         proxyFactory.copyFrom(this);
         proxyFactory.setTarget(bean);
         advisors.forEach(proxyFactory::addAdvisor);
-        return proxyFactory.getProxy(getProxyClassLoader());
+        // A class proxy is a subclass: it must be defined by its class's own loader, or it cannot
+        // see a package-private class (nor override its package-private methods).
+        return proxyFactory.getProxy(bean.getClass().getClassLoader());
     }
 }

@@ -92,15 +92,19 @@ class SignalboxAutoConfigurationTests {
     }
 
     @Test
-    void registersTheEndpointWhenActuatorIsPresent() {
+    void registersTheEndpointWhenActuatorExposesIt() {
         runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=signalbox")
                 .run(context -> assertThat(context).hasSingleBean(SignalboxEndpoint.class));
     }
 
     @Test
-    void theEndpointCanBeDisabled() {
+    void theEndpointFollowsTheApplicationsExposureSettings() {
         runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
-                .withPropertyValues("management.endpoint.signalbox.access=none")
+                .run(context -> assertThat(context).as("not exposed by default, like every endpoint but health")
+                        .doesNotHaveBean(SignalboxEndpoint.class));
+        runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=signalbox", "management.endpoint.signalbox.access=NONE")
                 .run(context -> assertThat(context).doesNotHaveBean(SignalboxEndpoint.class));
     }
 
