@@ -147,12 +147,12 @@ public class ReadWriteSyncLincheckTest {
 
     @Test
     void stress() {
-        new StressOptions().iterations(20).invocationsPerIteration(1_000).threads(3).actorsPerThread(4).check(getClass());
+        new StressOptions().iterations(15).invocationsPerIteration(1_000).threads(3).actorsPerThread(4).check(getClass());
     }
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(20).invocationsPerIteration(300).threads(3).actorsPerThread(4).check(getClass());
+        new ModelCheckingOptions().iterations(12).invocationsPerIteration(250).threads(3).actorsPerThread(4).check(getClass());
     }
 
     /**
@@ -168,7 +168,7 @@ public class ReadWriteSyncLincheckTest {
                 List.of(List.of(actor("releaseRead")), List.of(actor("finishQueued"), actor("tryReadToo"))),
                 List.of(actor("readHolders"), actor("isWriteLocked"), actor("waiting")),
                 null);
-        new ModelCheckingOptions().iterations(0).invocationsPerIteration(15_000).addCustomScenario(scenario).check(getClass());
+        new ModelCheckingOptions().iterations(0).invocationsPerIteration(12_000).addCustomScenario(scenario).check(getClass());
     }
 
     private static Actor actor(String operation) throws NoSuchMethodException {
