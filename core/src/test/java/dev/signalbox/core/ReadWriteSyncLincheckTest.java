@@ -10,15 +10,21 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Linearizability of {@link ReadWriteSync}, the engine under {@link ReadWriteLock}: its CAS fast
+ * Linearizability and semantics of {@link ReadWriteSync}, the engine under {@link ReadWriteLock}: its CAS fast
  * paths racing its locked slow path (queued waiters granted inside releases, a cancellation at the
- * head re-dispatching the queue) must match some sequential execution of the same calls.
+ * head re-dispatching the queue) must match some sequential execution of the same calls, run on
+ * the model below.
  *
  * <p>A release is only valid for a hold, so each kind of holder is an actor whose operations form a
  * non-parallel group (Lincheck runs them on one thread): the holder knows what it holds without
  * asking the engine, and every operation is a single call into the engine, atomic from outside.
  * The queued actor holds one async waiter of either mode (or one fast-path read), which other
  * actors' releases grant; finishing it releases what was granted or cancels the wait.
+ *
+ * <p>Results are compared with {@link Model}, an independent sequential model of the promised
+ * semantics (readers share, a writer is alone, nobody enters ahead of a waiter, a release or a
+ * give-up at the head grants the waiter it unblocks), so a history must be both linearizable and
+ * correct. Random scenarios rarely line up the narrowest races, so two are also given explicitly.
  */
 public class ReadWriteSyncLincheckTest {
 
@@ -37,7 +43,7 @@ public class ReadWriteSyncLincheckTest {
     };
 
     // Group "reader".
-    private boolean readerHolds;
+    private int readsHeld;
     // Group "writer".
     private boolean writerHolds;
     // Group "queued": a waiter (granted or not), or a hold taken without waiting.
@@ -45,17 +51,22 @@ public class ReadWriteSyncLincheckTest {
     private boolean queuedHoldsAtOnce;
     private int queuedMode;
 
+    /** The reader actor holds up to two reads, so a second read can meet a writer queued after the first. */
     @Operation(nonParallelGroup = "reader")
     public boolean tryRead() {
-        return !readerHolds && (readerHolds = sync.tryAcquire(ReadWriteSync.READ));
+        if (readsHeld == 2 || !sync.tryAcquire(ReadWriteSync.READ)) {
+            return false;
+        }
+        readsHeld++;
+        return true;
     }
 
     @Operation(nonParallelGroup = "reader")
     public boolean releaseRead() {
-        if (!readerHolds) {
+        if (readsHeld == 0) {
             return false;
         }
-        readerHolds = false;
+        readsHeld--;
         sync.release(ReadWriteSync.READ);
         return true;
     }
@@ -147,12 +158,12 @@ public class ReadWriteSyncLincheckTest {
 
     @Test
     void stress() {
-        new StressOptions().iterations(15).invocationsPerIteration(1_000).threads(3).actorsPerThread(4).check(getClass());
+        new StressOptions().iterations(15).invocationsPerIteration(1_000).threads(3).actorsPerThread(4).sequentialSpecification(Model.class).check(getClass());
     }
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(12).invocationsPerIteration(250).threads(3).actorsPerThread(4).check(getClass());
+        new ModelCheckingOptions().iterations(12).invocationsPerIteration(250).threads(3).actorsPerThread(4).sequentialSpecification(Model.class).check(getClass());
     }
 
     /**
@@ -168,7 +179,154 @@ public class ReadWriteSyncLincheckTest {
                 List.of(List.of(actor("releaseRead")), List.of(actor("finishQueued"), actor("tryReadToo"))),
                 List.of(actor("readHolders"), actor("isWriteLocked"), actor("waiting")),
                 null);
-        new ModelCheckingOptions().iterations(0).invocationsPerIteration(12_000).addCustomScenario(scenario).check(getClass());
+        new ModelCheckingOptions().iterations(0).invocationsPerIteration(12_000).addCustomScenario(scenario).sequentialSpecification(Model.class).check(getClass());
+    }
+
+    /** The read-write lock as specified, one step at a time; method for method the operations above. */
+    public static class Model {
+
+        private int readers;
+        private boolean writer;
+        private int readsHeld;
+        private boolean writerHolds;
+        /** The queued actor's slot: its mode, whether it waits, whether it holds. */
+        private int slotMode;
+        private boolean slotWaits;
+        private boolean slotHolds;
+
+        private boolean admits(int mode) {
+            return mode == ReadWriteSync.READ ? !writer : !writer && readers == 0;
+        }
+
+        private void enter(int mode) {
+            if (mode == ReadWriteSync.READ) {
+                readers++;
+            } else {
+                writer = true;
+            }
+        }
+
+        private void leave(int mode) {
+            if (mode == ReadWriteSync.READ) {
+                readers--;
+            } else {
+                writer = false;
+            }
+            // The only possible waiter is the slot's; it enters once admitted.
+            if (slotWaits && admits(slotMode)) {
+                slotWaits = false;
+                slotHolds = true;
+                enter(slotMode);
+            }
+        }
+
+        private boolean tryEnter(int mode) {
+            if (slotWaits || !admits(mode)) {
+                return false;
+            }
+            enter(mode);
+            return true;
+        }
+
+        public boolean tryRead() {
+            if (readsHeld == 2 || !tryEnter(ReadWriteSync.READ)) {
+                return false;
+            }
+            readsHeld++;
+            return true;
+        }
+
+        public boolean releaseRead() {
+            if (readsHeld == 0) {
+                return false;
+            }
+            readsHeld--;
+            leave(ReadWriteSync.READ);
+            return true;
+        }
+
+        public boolean tryWrite() {
+            return !writerHolds && (writerHolds = tryEnter(ReadWriteSync.WRITE));
+        }
+
+        public boolean releaseWrite() {
+            if (!writerHolds) {
+                return false;
+            }
+            writerHolds = false;
+            leave(ReadWriteSync.WRITE);
+            return true;
+        }
+
+        public int enqueueRead() {
+            return enqueue(ReadWriteSync.READ);
+        }
+
+        public int enqueueWrite() {
+            return enqueue(ReadWriteSync.WRITE);
+        }
+
+        private int enqueue(int mode) {
+            if (slotWaits || slotHolds) {
+                return -1;
+            }
+            slotMode = mode;
+            if (tryEnter(mode)) {
+                slotHolds = true;
+                return 1;
+            }
+            slotWaits = true;
+            return 0;
+        }
+
+        public boolean tryReadToo() {
+            if (slotWaits || slotHolds) {
+                return false;
+            }
+            slotMode = ReadWriteSync.READ;
+            return slotHolds = tryEnter(ReadWriteSync.READ);
+        }
+
+        public String finishQueued() {
+            if (slotHolds) {
+                slotHolds = false;
+                leave(slotMode);
+                return "released";
+            }
+            if (slotWaits) {
+                slotWaits = false;
+                return "cancelled";
+            }
+            return "idle";
+        }
+
+        public int readHolders() {
+            return readers;
+        }
+
+        public boolean isWriteLocked() {
+            return writer;
+        }
+
+        public int waiting() {
+            return slotWaits ? 1 : 0;
+        }
+    }
+
+    /**
+     * Writer preference, then a three-way race: a reader holds, a writer queues, and the reader's
+     * second try must fail; then the reader's release (which grants the writer), the writer's
+     * cancellation and a try-write race.
+     */
+    @Test
+    void aQueuedWriterBlocksNewReadersThenReleaseRacesCancelAndTryWrite() throws NoSuchMethodException {
+        ExecutionScenario scenario = new ExecutionScenario(
+                List.of(actor("tryRead"), actor("enqueueWrite"), actor("tryRead")),
+                List.of(List.of(actor("releaseRead")), List.of(actor("finishQueued")), List.of(actor("tryWrite"))),
+                List.of(actor("readHolders"), actor("isWriteLocked"), actor("waiting")),
+                null);
+        new ModelCheckingOptions().iterations(0).invocationsPerIteration(3_000).addCustomScenario(scenario)
+                .sequentialSpecification(Model.class).check(getClass());
     }
 
     private static Actor actor(String operation) throws NoSuchMethodException {
