@@ -22,7 +22,7 @@ final class LocalCondition implements Condition, WaitOwner<Void> {
     private final WaitList waiters = new WaitList();
 
     LocalCondition(String name, LocalLock lock, PrimitiveListener listener) {
-        this.name = PermitPrimitive.requireName(name);
+        this.name = Names.require(name);
         this.lock = lock;
         this.probe = new Probe(this, listener);
     }

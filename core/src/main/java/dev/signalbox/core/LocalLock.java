@@ -56,6 +56,11 @@ final class LocalLock extends PermitPrimitive implements Lock {
         return new LocalCondition(name, this, listener);
     }
 
+    @Override
+    public Condition newCondition(String name, PrimitiveListener conditionListener) {
+        return new LocalCondition(name, this, conditionListener);
+    }
+
     /** The held permit of this lock behind {@code permit}, or an exception saying what is wrong. */
     HeldPermit heldPermit(Permit permit, String conditionName) {
         if (LeakDetection.unwrap(permit) instanceof HeldPermit held && held.primitive == this && held.isHeld()) {

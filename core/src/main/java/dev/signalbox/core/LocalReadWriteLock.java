@@ -30,7 +30,7 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
     private final Side writeSide = new Side(WRITE);
 
     LocalReadWriteLock(String name, PrimitiveListener listener) {
-        this.name = PermitPrimitive.requireName(name);
+        this.name = Names.require(name);
         this.probe = new Probe(this, listener);
         this.holders = probe.on ? ConcurrentHashMap.newKeySet() : null;
     }

@@ -35,6 +35,9 @@ public interface Lock extends Acquirable {
     /** True when the current thread acquired the lock in blocking or try form and has not released it. */
     boolean isHeldByCurrentThread();
 
-    /** A new condition bound to this lock (asyncio's {@code Condition(lock)}). */
+    /** A new condition bound to this lock (asyncio's {@code Condition(lock)}), reporting to the lock's listener. */
     Condition newCondition(String name);
+
+    /** A new condition bound to this lock, reporting to {@code listener}. */
+    Condition newCondition(String name, PrimitiveListener listener);
 }

@@ -3,48 +3,31 @@ package dev.signalbox.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What {@link LocalLock} and {@link LocalSemaphore} share: waiting for permits of a {@link PermitSync}
- * in all three forms, reporting to the {@link Probe}, handing out {@link HeldPermit}s, and tracking
- * holders for snapshots (only while instrumented, so an uninstrumented primitive pays nothing for it).
+ * What {@link LocalLock} and {@link LocalSemaphore} share beyond {@link SyncPrimitive}: handing out
+ * {@link HeldPermit}s, tracking holders for snapshots (only while instrumented, so an uninstrumented
+ * primitive pays nothing for it), and suspending a permit for a {@link Condition} wait.
  */
-abstract class PermitPrimitive implements Acquirable, WaitOwner<Permit> {
+abstract class PermitPrimitive extends SyncPrimitive<Permit> implements Acquirable {
 
-    private final String name;
     private final int capacity;
-    final PermitSync sync;
-    final Probe probe;
-    private final Set<HeldPermit> holders;
+    /** Null when uninstrumented. */
+    private final HolderTracker holders;
 
     PermitPrimitive(String name, int capacity, PrimitiveListener listener) {
-        this.name = requireName(name);
-        if (capacity < 1) {
-            throw new IllegalArgumentException(kind().tag() + " '" + name + "': permits must be at least 1, was " + capacity);
-        }
+        super(name, requireCapacity(name, capacity), listener);
         this.capacity = capacity;
-        this.sync = new PermitSync(capacity);
-        this.probe = new Probe(this, listener);
-        this.holders = probe.on ? ConcurrentHashMap.newKeySet() : null;
+        this.holders = probe.on ? new HolderTracker() : null;
     }
 
-    static String requireName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("a primitive needs a non-blank name (it names its metrics and log lines)");
+    private static int requireCapacity(String name, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("'" + name + "': permits must be at least 1, was " + capacity);
         }
-        return name;
-    }
-
-    @Override
-    public final String name() {
-        return name;
+        return capacity;
     }
 
     public int capacity() {
@@ -67,68 +50,25 @@ abstract class PermitPrimitive implements Acquirable, WaitOwner<Permit> {
     }
 
     final Permit acquirePermits(int n, Duration timeout) throws InterruptedException {
-        long timeoutNanos = Durations.toNanos(timeout);
         checkAmount(n);
-        long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(n)) {
-            return handOut(n, arrivedAt, LeakDetection.sample(), true);
-        }
-        if (timeoutNanos == 0L) {
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
-            throw new GuardTimeoutException(name, kind(), timeout);
-        }
-        BlockingWaiter<Permit> waiter = new BlockingWaiter<>(this, n, arrivedAt);
-        if (sync.acquireOrEnqueue(waiter) || waiter.await(timeoutNanos)) {
-            return handOut(n, arrivedAt, LeakDetection.sample(), true);
-        }
-        throw new GuardTimeoutException(name, kind(), timeout);
+        return acquireBlocking(n, timeout);
     }
 
     final Permit tryAcquirePermits(int n) {
         checkAmount(n);
-        long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(n)) {
-            return handOut(n, arrivedAt, LeakDetection.sample(), true);
-        }
-        probe.waitEnded(arrivedAt, Outcome.REJECTED);
-        return null;
+        return acquireNow(n);
     }
 
     final CompletableFuture<Permit> acquirePermitsAsync(int n, Duration timeout) {
-        long timeoutNanos = Durations.toNanos(timeout);
         checkAmount(n);
-        long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(n)) {
-            return CompletableFuture.completedFuture(handOut(n, arrivedAt, LeakDetection.sample(), false));
-        }
-        if (timeoutNanos == 0L) {
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
-            return CompletableFuture.failedFuture(new GuardTimeoutException(name, kind(), timeout));
-        }
-        AsyncWaiter<Permit> waiter = new AsyncWaiter<>(this, n, arrivedAt);
-        waiter.attachment = LeakDetection.sample();
-        if (sync.acquireOrEnqueue(waiter)) {
-            return CompletableFuture.completedFuture(handOut(n, arrivedAt, (String) waiter.attachment, false));
-        }
-        waiter.armTimeout(timeoutNanos, () -> new GuardTimeoutException(name, kind(), timeout));
-        return waiter.future;
-    }
-
-    /** Async grants only: blocking waiters hand out their own permit once {@code await} returns. */
-    @Override
-    public final Permit granted(Waiter<Permit> waiter) {
-        return handOut(waiter.amount, waiter.arrivedAt, (String) waiter.attachment, false);
+        return acquireLater(n, timeout);
     }
 
     @Override
-    public final void abandon(Waiter<Permit> waiter, Outcome outcome) {
-        sync.remove(waiter);
-        probe.waitEnded(waiter.arrivedAt, outcome);
-    }
-
-    private Permit handOut(int n, long arrivedAt, String leakTrace, boolean blocking) {
+    final Permit handOut(int n, long arrivedAt, String leakTrace, boolean blocking) {
         long acquiredAt = probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-        HeldPermit permit = new HeldPermit(this, n, acquiredAt, holders == null ? null : describeHolder(blocking));
+        HeldPermit permit = new HeldPermit(this, n, acquiredAt,
+                holders == null ? null : HolderTracker.describeCurrentThread(blocking));
         if (holders != null) {
             holders.add(permit);
         }
@@ -168,41 +108,21 @@ abstract class PermitPrimitive implements Acquirable, WaitOwner<Permit> {
 
     private void checkAmount(int n) {
         if (n < 1 || n > capacity) {
-            throw new IllegalArgumentException(kind().tag() + " '" + name + "': cannot acquire " + n
+            throw new IllegalArgumentException(kind().tag() + " '" + name() + "': cannot acquire " + n
                     + " permits; ask for 1 to " + capacity);
         }
-    }
-
-    private static String describeHolder(boolean blocking) {
-        Thread t = Thread.currentThread();
-        String thread = t.getName().isEmpty() ? (t.isVirtual() ? "virtual-" : "thread-") + t.threadId() : t.getName();
-        return blocking ? thread : "async (granted on " + thread + ")";
     }
 
     @Override
     public Snapshot snapshot() {
         int available = sync.available();
-        return new Snapshot(name, kind(), sync.waiting(), capacity - available, capacity, holderList());
-    }
-
-    final List<Holder> holderList() {
-        if (holders == null || holders.isEmpty()) {
-            return List.of();
-        }
-        long now = System.nanoTime();
-        Instant wallNow = Instant.now();
-        List<Holder> list = new ArrayList<>();
-        for (HeldPermit p : holders) {
-            Duration held = Duration.ofNanos(Math.max(0L, now - p.acquiredAt));
-            list.add(new Holder(p.holder, p.permits, wallNow.minus(held), held));
-        }
-        list.sort(Comparator.comparing(Holder::since));
-        return list;
+        return new Snapshot(name(), kind(), sync.waiting(), capacity - available, capacity,
+                holders == null ? List.of() : holders.list());
     }
 
     @Override
     public String toString() {
-        return kind().tag() + " '" + name + "' (" + sync.available() + "/" + capacity + " free)";
+        return kind().tag() + " '" + name() + "' (" + sync.available() + "/" + capacity + " free)";
     }
 
     /**
@@ -211,7 +131,7 @@ abstract class PermitPrimitive implements Acquirable, WaitOwner<Permit> {
      * arrives while suspended is carried out at resumption, so it can never release a lock that the
      * permit does not hold.
      */
-    static final class HeldPermit implements Permit {
+    static final class HeldPermit implements Permit, HolderTracker.Hold {
 
         private static final int HELD = 0;
         private static final int SUSPENDED = 1;
@@ -274,6 +194,21 @@ abstract class PermitPrimitive implements Acquirable, WaitOwner<Permit> {
             }
             STATE.compareAndSet(this, CLOSE_ON_RESUME, RELEASED);
             return false;
+        }
+
+        @Override
+        public String holder() {
+            return holder;
+        }
+
+        @Override
+        public int permits() {
+            return permits;
+        }
+
+        @Override
+        public long acquiredAt() {
+            return acquiredAt;
         }
 
         @Override

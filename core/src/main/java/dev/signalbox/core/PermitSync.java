@@ -93,21 +93,29 @@ final class PermitSync {
     void release(int n) {
         for (;;) {
             long s = state;
-            if ((s & QUEUED) != 0) {
-                break;
+            if ((s & QUEUED) == 0) {
+                if (STATE.compareAndSet(this, s, s + n)) {
+                    return;
+                }
+                continue;
             }
-            if (STATE.compareAndSet(this, s, s + n)) {
+            List<Waiter<?>> granted = null;
+            lock.lock();
+            try {
+                // The waiters may have left (cancelled) before we got the lock; QUEUED is then clear and
+                // fast paths may be changing the state, so a plain write here could lose their update.
+                long locked = state;
+                if ((locked & QUEUED) != 0) {
+                    granted = dispatch((locked & ~QUEUED) + n);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (granted != null) {
+                Wakeups.wakeAll(granted);
                 return;
             }
         }
-        List<Waiter<?>> granted;
-        lock.lock();
-        try {
-            granted = dispatch((state & ~QUEUED) + n);
-        } finally {
-            lock.unlock();
-        }
-        Wakeups.wakeAll(granted);
     }
 
     /** Unlinks a waiter that gave up; the waiters behind it may now be grantable. */
@@ -125,7 +133,10 @@ final class PermitSync {
         Wakeups.wakeAll(granted);
     }
 
-    /** Under the lock: grants head waiters from {@code available} permits, then stores the rest. */
+    /**
+     * Under the lock, with QUEUED set (so no fast path can change the state meanwhile): grants head
+     * waiters from {@code available} permits, then stores the rest.
+     */
     private List<Waiter<?>> dispatch(long available) {
         List<Waiter<?>> granted = null;
         Waiter<?> head;

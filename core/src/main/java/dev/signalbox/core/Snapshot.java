@@ -7,8 +7,8 @@ import java.util.List;
  *
  * @param name the primitive's name
  * @param kind the primitive's kind
- * @param waiting callers waiting now (queue depth)
- * @param active permits held now; for a queue, the items queued; for a barrier, the parties arrived
+ * @param waiting callers waiting now (queue depth); for a barrier, the parties arrived in the current generation
+ * @param active permits held now; for a queue, the items queued; for a worker pool, the tasks running
  * @param capacity total permits, queue capacity, resources or parties
  * @param holders who holds it now, oldest first; empty when not tracked (see {@link Holder})
  */

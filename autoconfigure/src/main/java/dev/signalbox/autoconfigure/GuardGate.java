@@ -1,0 +1,99 @@
+package dev.signalbox.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+import dev.signalbox.annotation.Guarded;
+import dev.signalbox.core.Acquirable;
+import dev.signalbox.core.KeyedPermits;
+import dev.signalbox.core.KeyedRegistry;
+import dev.signalbox.core.Permit;
+import dev.signalbox.core.Primitive;
+
+/**
+ * The gate of a {@code @Guarded} method: a lock, a semaphore or one side of a read-write lock,
+ * either one for all calls or one per key (several keys acquired in the registry's canonical order).
+ */
+final class GuardGate implements CallGate {
+
+    private static final Object NO_KEY = new Object();
+
+    private final String name;
+    private final Guarded.Mode mode;
+    private final Duration timeout;
+    private final String where;
+    private final KeyExpression[] keys;
+    private final Acquirable single;
+    private final KeyedRegistry<Object, Primitive> keyed;
+    private final Function<Primitive, Acquirable> side;
+
+    private GuardGate(String name, Guarded.Mode mode, Duration timeout, String where, KeyExpression[] keys,
+            Acquirable single, KeyedRegistry<Object, Primitive> keyed, Function<Primitive, Acquirable> side) {
+        this.name = name;
+        this.mode = mode;
+        this.timeout = timeout;
+        this.where = where;
+        this.keys = keys;
+        this.single = single;
+        this.keyed = keyed;
+        this.side = side;
+    }
+
+    static GuardGate unkeyed(String name, Guarded.Mode mode, Duration timeout, String where, Acquirable target) {
+        return new GuardGate(name, mode, timeout, where, new KeyExpression[0], target, null, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <P extends Primitive> GuardGate keyed(String name, Guarded.Mode mode, Duration timeout, String where,
+            KeyExpression[] keys, KeyedRegistry<Object, P> registry, Function<? super P, Acquirable> side) {
+        return new GuardGate(name, mode, timeout, where, keys, null, (KeyedRegistry<Object, Primitive>) registry,
+                (Function<Primitive, Acquirable>) side);
+    }
+
+    @Override
+    public Permit enter(Object[] args) throws InterruptedException {
+        if (keys.length == 0) {
+            if (HeldGuards.covers(name, NO_KEY, mode, where)) {
+                return NOTHING_HELD;
+            }
+            return HeldGuards.track(name, NO_KEY, mode, single.acquire(timeout));
+        }
+        List<Object> wanted = new ArrayList<>(keys.length);
+        for (KeyExpression key : keys) {
+            Object value = key.evaluate(args);
+            if (!HeldGuards.covers(name, value, mode, where) && !wanted.contains(value)) {
+                wanted.add(value);
+            }
+        }
+        if (wanted.isEmpty()) {
+            return NOTHING_HELD;
+        }
+        if (wanted.size() == 1) {
+            return HeldGuards.track(name, wanted.get(0), mode, KeyedPermits.acquire(keyed, wanted.get(0), side, timeout));
+        }
+        Permit all = KeyedPermits.acquireAll(keyed, wanted, side, timeout);
+        Permit tracked = all;
+        for (Object key : wanted) {
+            tracked = HeldGuards.track(name, key, mode, tracked);
+        }
+        return tracked;
+    }
+
+    @Override
+    public CompletableFuture<Permit> enterAsync(Object[] args) {
+        if (keys.length == 0) {
+            return single.acquireAsync(timeout);
+        }
+        if (keys.length == 1) {
+            return KeyedPermits.acquireAsync(keyed, keys[0].evaluate(args), side, timeout);
+        }
+        List<Object> values = new ArrayList<>(keys.length);
+        for (KeyExpression key : keys) {
+            values.add(key.evaluate(args));
+        }
+        return KeyedPermits.acquireAllAsync(keyed, values, side, timeout);
+    }
+}

@@ -1,0 +1,258 @@
+package dev.signalbox.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import dev.signalbox.annotation.Guarded;
+import dev.signalbox.annotation.RateLimited;
+import dev.signalbox.annotation.Scope;
+import dev.signalbox.core.Acquirable;
+import dev.signalbox.core.Durations;
+import dev.signalbox.core.KeyedRegistry;
+import dev.signalbox.core.Lock;
+import dev.signalbox.core.ReadWriteLock;
+import dev.signalbox.core.Semaphore;
+
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Turns the annotations of a bean class into one advisor per annotated method, at startup: looks
+ * the annotations up, merges the {@code signalbox.*} properties over them, validates everything,
+ * parses the key expressions and resolves the primitives. A mistake throws an
+ * {@link IllegalStateException} naming the annotation, the method, the attribute and the fix, which
+ * stops the application.
+ */
+final class GuardPlanner {
+
+    private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
+            GuardPlanner.class.getClassLoader());
+
+    private final SignalboxRegistry registry;
+    private final SignalboxProperties properties;
+    private final Map<Class<?>, List<Advisor>> byClass = new ConcurrentHashMap<>();
+
+    GuardPlanner(SignalboxRegistry registry, SignalboxProperties properties) {
+        this.registry = registry;
+        this.properties = properties;
+    }
+
+    /** True when {@code type} or one of its methods carries a Signalbox annotation. */
+    static boolean isAnnotated(Class<?> type) {
+        if (hasAnyAnnotation(type)) {
+            return true;
+        }
+        for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
+            if (hasAnyAnnotation(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasAnyAnnotation(java.lang.reflect.AnnotatedElement element) {
+        return AnnotatedElementUtils.hasAnnotation(element, Guarded.class)
+                || AnnotatedElementUtils.hasAnnotation(element, RateLimited.class)
+                || AnnotatedElementUtils.hasAnnotation(element, dev.signalbox.annotation.Barrier.class);
+    }
+
+    /** The advisors for {@code type}'s annotated methods (empty when none); computed once per class. */
+    List<Advisor> advisorsFor(Class<?> type) {
+        return byClass.computeIfAbsent(type, this::plan);
+    }
+
+    private List<Advisor> plan(Class<?> type) {
+        List<Advisor> advisors = new ArrayList<>();
+        for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
+            Guarded guarded = find(method, type, Guarded.class);
+            RateLimited rateLimited = find(method, type, RateLimited.class);
+            dev.signalbox.annotation.Barrier barrier = find(method, type, dev.signalbox.annotation.Barrier.class);
+            if (guarded == null && rateLimited == null && barrier == null) {
+                continue;
+            }
+            String signature = signature(type, method);
+            requireInterceptable(method, signature, guarded != null ? "@Guarded" : rateLimited != null ? "@RateLimited" : "@Barrier");
+            List<CallGate> gates = new ArrayList<>(3);
+            if (rateLimited != null) {
+                gates.add(rateLimitGate(rateLimited, method, signature));
+            }
+            if (barrier != null) {
+                gates.add(barrierGate(barrier, signature));
+            }
+            if (guarded != null) {
+                gates.add(guardGate(guarded, method, signature));
+            }
+            GuardInterceptor interceptor = new GuardInterceptor(CompositeGate.of(gates), returnStyle(method, signature),
+                    Arrays.stream(method.getExceptionTypes()).anyMatch(e -> e.isAssignableFrom(InterruptedException.class)),
+                    signature);
+            advisors.add(new DefaultPointcutAdvisor(new SingleMethodPointcut(method), interceptor));
+        }
+        return List.copyOf(advisors);
+    }
+
+    /** The method's own annotation, or its class's for a public method. */
+    private static <A extends java.lang.annotation.Annotation> A find(Method method, Class<?> type, Class<A> annotation) {
+        A own = AnnotatedElementUtils.findMergedAnnotation(method, annotation);
+        if (own != null) {
+            return own;
+        }
+        return Modifier.isPublic(method.getModifiers()) ? AnnotatedElementUtils.findMergedAnnotation(type, annotation) : null;
+    }
+
+    private static void requireInterceptable(Method method, String signature, String annotation) {
+        int modifiers = method.getModifiers();
+        if (Modifier.isPrivate(modifiers) || Modifier.isStatic(modifiers) || Modifier.isFinal(modifiers)) {
+            throw new IllegalStateException(annotation + " on " + signature + ": a "
+                    + (Modifier.isPrivate(modifiers) ? "private" : Modifier.isStatic(modifiers) ? "static" : "final")
+                    + " method cannot be intercepted by a Spring proxy, so it would run unguarded; make it a public, non-final instance method");
+        }
+    }
+
+    private CallGate guardGate(Guarded guarded, Method method, String signature) {
+        String name = requireName(guarded.value(), "@Guarded", signature);
+        String where = "@Guarded(\"" + name + "\") on " + signature;
+        SignalboxProperties.Guard overrides = properties.getGuards().get(name);
+        int permits = overrides != null && overrides.getPermits() != null ? overrides.getPermits() : guarded.permits();
+        if (permits < 1) {
+            throw new IllegalStateException("@Guarded(permits = " + permits + ") on " + signature + ": permits must be at least 1");
+        }
+        if (guarded.mode() != Guarded.Mode.EXCLUSIVE && permits != 1) {
+            throw new IllegalStateException("@Guarded(mode = " + guarded.mode() + ", permits = " + permits + ") on " + signature
+                    + ": permits applies to EXCLUSIVE guards only; a " + guarded.mode() + " guard is one side of a read-write lock, so remove permits");
+        }
+        Duration timeout = overrides != null && overrides.getTimeout() != null ? overrides.getTimeout()
+                : timeout(guarded.timeout(), "@Guarded", signature);
+        requireLocal(overrides != null && overrides.getScope() != null ? overrides.getScope() : guarded.scope(), "@Guarded", signature);
+        KeyExpression[] keys = Arrays.stream(guarded.key()).map(k -> KeyExpression.parse(k, method, where)).toArray(KeyExpression[]::new);
+        return withContext(where, () -> {
+            if (keys.length == 0) {
+                return GuardGate.unkeyed(name, guarded.mode(), timeout, where, switch (guarded.mode()) {
+                    case EXCLUSIVE -> permits == 1 ? registry.lock(name) : registry.semaphore(name, permits);
+                    case READ -> registry.readWriteLock(name).readLock();
+                    case WRITE -> registry.readWriteLock(name).writeLock();
+                });
+            }
+            return switch (guarded.mode()) {
+                case EXCLUSIVE -> permits == 1
+                        ? GuardGate.keyed(name, guarded.mode(), timeout, where, keys, registry.<Object>keyedLocks(name), (Lock l) -> l)
+                        : GuardGate.keyed(name, guarded.mode(), timeout, where, keys,
+                                registry.<Object>keyedSemaphores(name, permits), (Semaphore s) -> s);
+                case READ -> GuardGate.keyed(name, guarded.mode(), timeout, where, keys,
+                        registry.<Object>keyedReadWriteLocks(name), (Function<ReadWriteLock, Acquirable>) ReadWriteLock::readLock);
+                case WRITE -> GuardGate.keyed(name, guarded.mode(), timeout, where, keys,
+                        registry.<Object>keyedReadWriteLocks(name), (Function<ReadWriteLock, Acquirable>) ReadWriteLock::writeLock);
+            };
+        });
+    }
+
+    private CallGate rateLimitGate(RateLimited limited, Method method, String signature) {
+        String name = requireName(limited.value(), "@RateLimited", signature);
+        String where = "@RateLimited(\"" + name + "\") on " + signature;
+        SignalboxProperties.RateLimit overrides = properties.getRateLimits().get(name);
+        int limit = overrides != null && overrides.getLimit() != null ? overrides.getLimit() : limited.limit();
+        if (limit < 1) {
+            throw new IllegalStateException("@RateLimited(limit = " + limit + ") on " + signature + ": limit must be at least 1");
+        }
+        Duration per = overrides != null && overrides.getPer() != null ? overrides.getPer() : parse(limited.per(), "@RateLimited", "per", signature);
+        if (per.isZero() || per.isNegative()) {
+            throw new IllegalStateException("@RateLimited(per = \"" + limited.per() + "\") on " + signature
+                    + ": per must be a positive duration such as \"1s\"");
+        }
+        Duration timeout = overrides != null && overrides.getTimeout() != null ? overrides.getTimeout()
+                : parse(limited.timeout().isBlank() ? "0" : limited.timeout(), "@RateLimited", "timeout", signature);
+        requireLocal(overrides != null && overrides.getScope() != null ? overrides.getScope() : limited.scope(), "@RateLimited", signature);
+        return withContext(where, () -> limited.key().isBlank()
+                ? RateLimitGate.unkeyed(timeout, registry.rateLimiter(name, limit, per))
+                : RateLimitGate.keyed(timeout, registry.<Object>keyedRateLimiters(name, limit, per),
+                        KeyExpression.parse(limited.key(), method, where)));
+    }
+
+    private CallGate barrierGate(dev.signalbox.annotation.Barrier annotation, String signature) {
+        String name = requireName(annotation.value(), "@Barrier", signature);
+        String where = "@Barrier(\"" + name + "\") on " + signature;
+        SignalboxProperties.BarrierSettings overrides = properties.getBarriers().get(name);
+        int parties = overrides != null && overrides.getParties() != null ? overrides.getParties() : annotation.parties();
+        if (parties < 2) {
+            throw new IllegalStateException("@Barrier(parties = " + parties + ") on " + signature
+                    + ": parties must be at least 2 (a barrier of one party never waits)");
+        }
+        Duration timeout = overrides != null && overrides.getTimeout() != null ? overrides.getTimeout()
+                : timeout(annotation.timeout(), "@Barrier", signature);
+        requireLocal(overrides != null && overrides.getScope() != null ? overrides.getScope() : annotation.scope(), "@Barrier", signature);
+        return withContext(where, () -> new BarrierGate(registry.barrier(name, parties), timeout));
+    }
+
+    private static String requireName(String name, String annotation, String signature) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalStateException(annotation + " on " + signature + ": the name (value) is empty; name it, e.g. "
+                    + annotation + "(\"accounts\")");
+        }
+        return name;
+    }
+
+    private Duration timeout(String text, String annotation, String signature) {
+        return text.isBlank() ? properties.getDefaults().getTimeout() : parse(text, annotation, "timeout", signature);
+    }
+
+    private static Duration parse(String text, String annotation, String attribute, String signature) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(annotation + "(" + attribute + " = \"" + text + "\") on " + signature + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireLocal(Scope scope, String annotation, String signature) {
+        if (scope == Scope.CLUSTER) {
+            throw new IllegalStateException(annotation + "(scope = CLUSTER) on " + signature
+                    + ": cluster scope needs the module signalbox-redis on the classpath (dependency dev.signalbox:signalbox-redis);"
+                    + " add it, or use Scope.LOCAL");
+        }
+    }
+
+    private static <T> T withContext(String where, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new IllegalStateException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static GuardInterceptor.ReturnStyle returnStyle(Method method, String signature) {
+        Class<?> type = method.getReturnType();
+        if (CompletionStage.class.isAssignableFrom(type)) {
+            if (!type.isAssignableFrom(CompletableFuture.class)) {
+                throw new IllegalStateException("guarded method " + signature + " returns " + type.getSimpleName()
+                        + "; declare CompletionStage or CompletableFuture so the guard can hold until it completes");
+            }
+            return GuardInterceptor.ReturnStyle.FUTURE;
+        }
+        if (REACTOR_PRESENT && ReactorGuards.isMono(type)) {
+            return GuardInterceptor.ReturnStyle.MONO;
+        }
+        if (REACTOR_PRESENT && ReactorGuards.isFlux(type)) {
+            return GuardInterceptor.ReturnStyle.FLUX;
+        }
+        return GuardInterceptor.ReturnStyle.BLOCKING;
+    }
+
+    /** {@code AccountService.transfer(String, String, long)}. */
+    static String signature(Class<?> type, Method method) {
+        return ClassUtils.getUserClass(type).getSimpleName() + "." + method.getName() + "("
+                + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")";
+    }
+}

@@ -1,0 +1,162 @@
+package dev.signalbox.autoconfigure;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import dev.signalbox.annotation.Scope;
+import dev.signalbox.core.BoundedQueue;
+import dev.signalbox.core.Condition;
+import dev.signalbox.core.Event;
+import dev.signalbox.core.KeyedRegistry;
+import dev.signalbox.core.Kind;
+import dev.signalbox.core.Lock;
+import dev.signalbox.core.Primitive;
+import dev.signalbox.core.PrimitiveListener;
+import dev.signalbox.core.RateLimiter;
+import dev.signalbox.core.ReadWriteLock;
+import dev.signalbox.core.ResourcePool;
+import dev.signalbox.core.Semaphore;
+import dev.signalbox.core.WorkerPool;
+
+/**
+ * Every named primitive of the application, annotated or programmatic: inject it to get the named
+ * Lock, Semaphore, Event, Condition, Barrier, BoundedQueue, ResourcePool, WorkerPool or RateLimiter,
+ * instrumented and listed in metrics, the Actuator endpoint and the dashboard exactly like the
+ * primitives behind annotations.
+ *
+ * <p>A name is one primitive: asking again with the same shape returns the same instance, and
+ * asking for a name with a different shape (another kind, other permits...) fails with a message
+ * naming both, rather than silently sharing or splitting a guard.
+ */
+public final class SignalboxRegistry {
+
+    private final PrimitiveListenerFactory listeners;
+    private final Map<String, Registration> byName = new ConcurrentHashMap<>();
+
+    public SignalboxRegistry(PrimitiveListenerFactory listeners) {
+        this.listeners = listeners;
+    }
+
+    /** A registry whose primitives report to no listener. */
+    public static SignalboxRegistry uninstrumented() {
+        return new SignalboxRegistry((name, kind, scope, state) -> PrimitiveListener.NONE);
+    }
+
+    public Lock lock(String name) {
+        return single(name, Kind.LOCK, "lock", listener -> Lock.create(name, listener));
+    }
+
+    public Semaphore semaphore(String name, int permits) {
+        return single(name, Kind.SEMAPHORE, "semaphore with " + permits + " permits",
+                listener -> Semaphore.create(name, permits, listener));
+    }
+
+    public ReadWriteLock readWriteLock(String name) {
+        return single(name, Kind.READ_WRITE_LOCK, "read-write lock", listener -> ReadWriteLock.create(name, listener));
+    }
+
+    public Event event(String name) {
+        return single(name, Kind.EVENT, "event", listener -> Event.create(name, listener));
+    }
+
+    /** A condition bound to the lock named {@code lockName} (created if needed). */
+    public Condition condition(String name, String lockName) {
+        Lock lock = lock(lockName);
+        return single(name, Kind.CONDITION, "condition of lock '" + lockName + "'",
+                listener -> lock.newCondition(name, listener));
+    }
+
+    public dev.signalbox.core.Barrier barrier(String name, int parties) {
+        return single(name, Kind.BARRIER, "barrier of " + parties + " parties",
+                listener -> dev.signalbox.core.Barrier.create(name, parties, listener));
+    }
+
+    public <T> BoundedQueue<T> queue(String name, int capacity) {
+        return single(name, Kind.QUEUE, "queue of capacity " + capacity,
+                listener -> BoundedQueue.<T>create(name, capacity, listener));
+    }
+
+    /** A pool of the given resources; asking again by name returns the first pool, whatever resources are passed. */
+    public <R> ResourcePool<R> resourcePool(String name, Collection<? extends R> resources) {
+        Registration existing = byName.get(name);
+        if (existing != null && existing.kind() == Kind.RESOURCE_POOL) {
+            @SuppressWarnings("unchecked")
+            ResourcePool<R> pool = (ResourcePool<R>) existing.primitive;
+            return pool;
+        }
+        return single(name, Kind.RESOURCE_POOL, "resource pool",
+                listener -> ResourcePool.<R>create(name, resources, listener));
+    }
+
+    public WorkerPool workerPool(String name, int workers, int queueCapacity) {
+        return single(name, Kind.WORKER_POOL, "worker pool of " + workers + " workers and queue capacity " + queueCapacity,
+                listener -> WorkerPool.create(name, workers, queueCapacity, listener));
+    }
+
+    public RateLimiter rateLimiter(String name, int limit, Duration per) {
+        return single(name, Kind.RATE_LIMITER, "rate limiter of " + limit + " per " + per,
+                listener -> RateLimiter.create(name, limit, per, listener));
+    }
+
+    /** One lock per key, evicted when idle; all keys share the name's meters. */
+    public <K> KeyedRegistry<K, Lock> keyedLocks(String name) {
+        return keyed(name, Kind.LOCK, "keyed lock", listener -> key -> Lock.create(name, listener), null);
+    }
+
+    public <K> KeyedRegistry<K, Semaphore> keyedSemaphores(String name, int permits) {
+        return keyed(name, Kind.SEMAPHORE, "keyed semaphore with " + permits + " permits",
+                listener -> key -> Semaphore.create(name, permits, listener), null);
+    }
+
+    public <K> KeyedRegistry<K, ReadWriteLock> keyedReadWriteLocks(String name) {
+        return keyed(name, Kind.READ_WRITE_LOCK, "keyed read-write lock",
+                listener -> key -> ReadWriteLock.create(name, listener), null);
+    }
+
+    /** One bucket per key; a bucket is evicted only once full again, so eviction never over-admits. */
+    public <K> KeyedRegistry<K, RateLimiter> keyedRateLimiters(String name, int limit, Duration per) {
+        return keyed(name, Kind.RATE_LIMITER, "keyed rate limiter of " + limit + " per " + per,
+                listener -> key -> RateLimiter.create(name, limit, per, listener), RateLimiter::isIdle);
+    }
+
+    /** Every registered name, in no particular order. */
+    public Collection<Registration> registrations() {
+        return List.copyOf(byName.values());
+    }
+
+    public Optional<Registration> registration(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    private <P extends Primitive> P single(String name, Kind kind, String shape, Function<PrimitiveListener, P> create) {
+        Registration registration = byName.computeIfAbsent(name, n -> {
+            Registration r = new Registration(n, kind, Scope.LOCAL, shape);
+            r.primitive = create.apply(listeners.listenerFor(n, kind, Scope.LOCAL, r::snapshot));
+            return r;
+        });
+        registration.requireShape(kind, shape, false);
+        @SuppressWarnings("unchecked")
+        P primitive = (P) registration.primitive;
+        return primitive;
+    }
+
+    private <K, P extends Primitive> KeyedRegistry<K, P> keyed(String name, Kind kind, String shape,
+            Function<PrimitiveListener, Function<K, P>> factory, Predicate<? super P> isIdle) {
+        Registration registration = byName.computeIfAbsent(name, n -> {
+            Registration r = new Registration(n, kind, Scope.LOCAL, shape);
+            Function<K, P> perKey = factory.apply(listeners.listenerFor(n, kind, Scope.LOCAL, r::snapshot));
+            r.keyed = isIdle == null ? KeyedRegistry.create(n, perKey) : KeyedRegistry.create(n, perKey, isIdle);
+            return r;
+        });
+        registration.requireShape(kind, shape, true);
+        @SuppressWarnings("unchecked")
+        KeyedRegistry<K, P> keyed = (KeyedRegistry<K, P>) registration.keyed;
+        return keyed;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.signalbox.autoconfigure;
+
+import dev.signalbox.annotation.Guarded;
+import dev.signalbox.core.Lock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SignalboxAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(SignalboxAutoConfiguration.class));
+
+    @Test
+    void registersTheRegistryAndProxiesAnnotatedBeans() {
+        runner.withUserConfiguration(ServiceConfiguration.class).run(context -> {
+            assertThat(context).hasSingleBean(SignalboxRegistry.class).hasSingleBean(PrimitiveStatistics.class);
+            Counter counter = context.getBean(Counter.class);
+            assertThat(AopUtils.isAopProxy(counter)).isTrue();
+            counter.increment();
+            assertThat(context.getBean(SignalboxRegistry.class).registration("counter")).isPresent();
+        });
+    }
+
+    @Test
+    void leavesBeansWithoutAnnotationsAlone() {
+        runner.withUserConfiguration(PlainConfiguration.class).run(context ->
+                assertThat(AopUtils.isAopProxy(context.getBean(Plain.class))).isFalse());
+    }
+
+    @Test
+    void canBeSwitchedOff() {
+        runner.withUserConfiguration(ServiceConfiguration.class).withPropertyValues("signalbox.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(SignalboxRegistry.class);
+            assertThat(AopUtils.isAopProxy(context.getBean(Counter.class))).isFalse();
+        });
+    }
+
+    @Test
+    void publishesMetersWhenAMeterRegistryExists() {
+        runner.withUserConfiguration(ServiceConfiguration.class, MeterRegistryConfiguration.class).run(context -> {
+            assertThat(context).hasSingleBean(MicrometerPrimitiveMetrics.class);
+            context.getBean(Counter.class).increment();
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            assertThat(meters.get("signalbox.wait").tag("name", "counter").tag("kind", "lock").tag("scope", "local")
+                    .tag("outcome", "acquired").timer().count()).isEqualTo(1);
+            assertThat(meters.get("signalbox.hold").tag("name", "counter").timer().count()).isEqualTo(1);
+            assertThat(meters.get("signalbox.capacity").tag("name", "counter").gauge().value()).isEqualTo(1.0);
+        });
+    }
+
+    @Test
+    void metersCanBeSwitchedOff() {
+        runner.withUserConfiguration(MeterRegistryConfiguration.class).withPropertyValues("signalbox.metrics.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(MicrometerPrimitiveMetrics.class));
+    }
+
+    @Test
+    void worksWithoutMicrometer() {
+        runner.withUserConfiguration(ServiceConfiguration.class).withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().doesNotHaveBean(MicrometerPrimitiveMetrics.class);
+                    context.getBean(Counter.class).increment();
+                });
+    }
+
+    @Test
+    void worksWithoutActuator() {
+        runner.withUserConfiguration(ServiceConfiguration.class)
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SignalboxEndpoint.class));
+    }
+
+    @Test
+    void worksWithoutReactor() {
+        runner.withUserConfiguration(ServiceConfiguration.class).withClassLoader(new FilteredClassLoader("reactor.core"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    context.getBean(Counter.class).increment();
+                });
+    }
+
+    @Test
+    void registersTheEndpointWhenActuatorExposesIt() {
+        runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=signalbox")
+                .run(context -> assertThat(context).hasSingleBean(SignalboxEndpoint.class));
+    }
+
+    @Test
+    void theEndpointFollowsTheApplicationsExposureSettings() {
+        runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+                .run(context -> assertThat(context).as("not exposed by default, like every endpoint but health")
+                        .doesNotHaveBean(SignalboxEndpoint.class));
+        runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=signalbox", "management.endpoint.signalbox.access=NONE")
+                .run(context -> assertThat(context).doesNotHaveBean(SignalboxEndpoint.class));
+    }
+
+    @Test
+    void problemResponsesOnlyInServletWebApplications() {
+        runner.run(context -> assertThat(context).doesNotHaveBean(SignalboxHandlerExceptionResolver.class));
+        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(SignalboxAutoConfiguration.class))
+                .run(context -> assertThat(context).hasSingleBean(SignalboxHandlerExceptionResolver.class));
+    }
+
+    @Test
+    void anApplicationRegistryReplacesOurs() {
+        runner.withUserConfiguration(OwnRegistryConfiguration.class, ServiceConfiguration.class).run(context -> {
+            assertThat(context).hasSingleBean(SignalboxRegistry.class);
+            assertThat(context.getBean(SignalboxRegistry.class)).isSameAs(OwnRegistryConfiguration.REGISTRY);
+            context.getBean(Counter.class).increment();
+            assertThat(OwnRegistryConfiguration.REGISTRY.registration("counter")).isPresent();
+        });
+    }
+
+    @Test
+    void programmaticPrimitivesAreInstrumentedLikeAnnotatedOnes() {
+        runner.withUserConfiguration(MeterRegistryConfiguration.class).run(context -> {
+            SignalboxRegistry registry = context.getBean(SignalboxRegistry.class);
+            Lock lock = registry.lock("manual");
+            assertThat(registry.lock("manual")).isSameAs(lock);
+            lock.acquire().close();
+            assertThat(context.getBean(MeterRegistry.class).get("signalbox.wait").tag("name", "manual").timer().count())
+                    .isEqualTo(1);
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ServiceConfiguration {
+        @Bean
+        Counter counter() {
+            return new Counter();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PlainConfiguration {
+        @Bean
+        Plain plain() {
+            return new Plain();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class MeterRegistryConfiguration {
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnRegistryConfiguration {
+        static final SignalboxRegistry REGISTRY = SignalboxRegistry.uninstrumented();
+
+        @Bean
+        SignalboxRegistry signalboxRegistry() {
+            return REGISTRY;
+        }
+    }
+
+    static class Counter {
+        private int value;
+
+        @Guarded("counter")
+        public int increment() {
+            return ++value;
+        }
+    }
+
+    static class Plain {
+        public int answer() {
+            return 42;
+        }
+    }
+}

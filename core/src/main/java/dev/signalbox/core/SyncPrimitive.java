@@ -1,0 +1,96 @@
+package dev.signalbox.core;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The three ways of waiting for permits of a {@link PermitSync} (try-once, blocking, async), shared
+ * by every primitive built on it: {@link LocalLock}, {@link LocalSemaphore}, {@link LocalResourcePool}.
+ * Each reports to the {@link Probe} exactly once per wait; what a caller receives once granted
+ * (a {@link Permit}, a {@link Lease}) is the subclass's {@link #handOut}.
+ *
+ * @param <P> what a granted caller receives
+ */
+abstract class SyncPrimitive<P> implements Primitive, WaitOwner<P> {
+
+    private final String name;
+    final PermitSync sync;
+    final Probe probe;
+
+    SyncPrimitive(String name, int permits, PrimitiveListener listener) {
+        this.name = Names.require(name);
+        this.sync = new PermitSync(permits);
+        this.probe = new Probe(this, listener);
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    /**
+     * Turns {@code permits} just acquired into what the caller receives, and reports the end of the wait.
+     *
+     * @param leakTrace where to report a leak of the result from, or null when it is not tracked
+     * @param blocking true when the current thread is the caller (not a thread delivering an async grant)
+     */
+    abstract P handOut(int permits, long arrivedAt, String leakTrace, boolean blocking);
+
+    final P acquireBlocking(int permits, Duration timeout) throws InterruptedException {
+        long timeoutNanos = Durations.toNanos(timeout);
+        long arrivedAt = probe.arrive();
+        if (sync.tryAcquire(permits)) {
+            return handOut(permits, arrivedAt, LeakDetection.sample(), true);
+        }
+        if (timeoutNanos == 0L) {
+            probe.waitEnded(arrivedAt, Outcome.REJECTED);
+            throw new GuardTimeoutException(name, kind(), timeout);
+        }
+        BlockingWaiter<P> waiter = new BlockingWaiter<>(this, permits, arrivedAt);
+        if (sync.acquireOrEnqueue(waiter) || waiter.await(timeoutNanos)) {
+            return handOut(permits, arrivedAt, LeakDetection.sample(), true);
+        }
+        throw new GuardTimeoutException(name, kind(), timeout);
+    }
+
+    /** Null when the permits are not free right now (or somebody waits for them). */
+    final P acquireNow(int permits) {
+        long arrivedAt = probe.arrive();
+        if (sync.tryAcquire(permits)) {
+            return handOut(permits, arrivedAt, LeakDetection.sample(), true);
+        }
+        probe.waitEnded(arrivedAt, Outcome.REJECTED);
+        return null;
+    }
+
+    final CompletableFuture<P> acquireLater(int permits, Duration timeout) {
+        long timeoutNanos = Durations.toNanos(timeout);
+        long arrivedAt = probe.arrive();
+        if (sync.tryAcquire(permits)) {
+            return CompletableFuture.completedFuture(handOut(permits, arrivedAt, LeakDetection.sample(), false));
+        }
+        if (timeoutNanos == 0L) {
+            probe.waitEnded(arrivedAt, Outcome.REJECTED);
+            return CompletableFuture.failedFuture(new GuardTimeoutException(name, kind(), timeout));
+        }
+        AsyncWaiter<P> waiter = new AsyncWaiter<>(this, permits, arrivedAt);
+        waiter.attachment = LeakDetection.sample();
+        if (sync.acquireOrEnqueue(waiter)) {
+            return CompletableFuture.completedFuture(handOut(permits, arrivedAt, (String) waiter.attachment, false));
+        }
+        waiter.armTimeout(timeoutNanos, () -> new GuardTimeoutException(name, kind(), timeout));
+        return waiter.future;
+    }
+
+    /** Async grants only: blocking waiters hand out their own result once {@code await} returns. */
+    @Override
+    public final P granted(Waiter<P> waiter) {
+        return handOut(waiter.amount, waiter.arrivedAt, (String) waiter.attachment, false);
+    }
+
+    @Override
+    public final void abandon(Waiter<P> waiter, Outcome outcome) {
+        sync.remove(waiter);
+        probe.waitEnded(waiter.arrivedAt, outcome);
+    }
+}
