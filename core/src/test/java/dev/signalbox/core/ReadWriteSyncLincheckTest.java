@@ -163,7 +163,7 @@ public class ReadWriteSyncLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(12).invocationsPerIteration(250).threads(3).actorsPerThread(4).sequentialSpecification(Model.class).check(getClass());
+        new ModelCheckingOptions().iterations(10).invocationsPerIteration(250).threads(3).actorsPerThread(4).sequentialSpecification(Model.class).check(getClass());
     }
 
     /**
@@ -179,7 +179,7 @@ public class ReadWriteSyncLincheckTest {
                 List.of(List.of(actor("releaseRead")), List.of(actor("finishQueued"), actor("tryReadToo"))),
                 List.of(actor("readHolders"), actor("isWriteLocked"), actor("waiting")),
                 null);
-        new ModelCheckingOptions().iterations(0).invocationsPerIteration(12_000).addCustomScenario(scenario).sequentialSpecification(Model.class).check(getClass());
+        new ModelCheckingOptions().iterations(0).invocationsPerIteration(10_000).addCustomScenario(scenario).sequentialSpecification(Model.class).check(getClass());
     }
 
     /** The read-write lock as specified, one step at a time; method for method the operations above. */
@@ -325,7 +325,7 @@ public class ReadWriteSyncLincheckTest {
                 List.of(List.of(actor("releaseRead")), List.of(actor("finishQueued")), List.of(actor("tryWrite"))),
                 List.of(actor("readHolders"), actor("isWriteLocked"), actor("waiting")),
                 null);
-        new ModelCheckingOptions().iterations(0).invocationsPerIteration(3_000).addCustomScenario(scenario)
+        new ModelCheckingOptions().iterations(0).invocationsPerIteration(1_000).addCustomScenario(scenario)
                 .sequentialSpecification(Model.class).check(getClass());
     }
 
