@@ -3,13 +3,8 @@ package dev.signalbox.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.signalbox.core.ReadWriteSync.READ;
 import static dev.signalbox.core.ReadWriteSync.WRITE;
@@ -25,14 +20,14 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
     private final ReadWriteSync sync = new ReadWriteSync();
     private final Probe probe;
     /** Current holds, tracked only while instrumented. */
-    private final Set<HeldSide> holders;
+    private final HolderTracker holders;
     private final Side readSide = new Side(READ);
     private final Side writeSide = new Side(WRITE);
 
     LocalReadWriteLock(String name, PrimitiveListener listener) {
         this.name = Names.require(name);
         this.probe = new Probe(this, listener);
-        this.holders = probe.on ? ConcurrentHashMap.newKeySet() : null;
+        this.holders = probe.on ? new HolderTracker() : null;
     }
 
     @Override
@@ -123,7 +118,9 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
 
     private Permit handOut(int mode, long arrivedAt, String leakTrace, boolean blocking) {
         long acquiredAt = probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-        HeldSide permit = new HeldSide(this, mode, acquiredAt, holders == null ? null : describeHolder(mode, blocking));
+        String holder = holders == null ? null
+                : HolderTracker.describeCurrentThread(blocking) + (mode == READ ? " (read)" : " (write)");
+        HeldSide permit = new HeldSide(this, mode, acquiredAt, holder);
         if (holders != null) {
             holders.add(permit);
         }
@@ -139,32 +136,11 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
         probe.released(permit.acquiredAt);
     }
 
-    private static String describeHolder(int mode, boolean blocking) {
-        Thread t = Thread.currentThread();
-        String thread = t.getName().isEmpty() ? (t.isVirtual() ? "virtual-" : "thread-") + t.threadId() : t.getName();
-        String side = mode == READ ? " (read)" : " (write)";
-        return (blocking ? thread : "async (granted on " + thread + ")") + side;
-    }
-
     @Override
     public Snapshot snapshot() {
         int active = sync.isWriteLocked() ? 1 : sync.readHolders();
-        return new Snapshot(name, Kind.READ_WRITE_LOCK, sync.waiting(), active, 0, holderList());
-    }
-
-    private List<Holder> holderList() {
-        if (holders == null || holders.isEmpty()) {
-            return List.of();
-        }
-        long now = System.nanoTime();
-        Instant wallNow = Instant.now();
-        List<Holder> list = new ArrayList<>();
-        for (HeldSide p : holders) {
-            Duration held = Duration.ofNanos(Math.max(0L, now - p.acquiredAt));
-            list.add(new Holder(p.holder, 1, wallNow.minus(held), held));
-        }
-        list.sort(Comparator.comparing(Holder::since));
-        return list;
+        List<Holder> holderList = holders == null ? List.of() : holders.list();
+        return new Snapshot(name, Kind.READ_WRITE_LOCK, sync.waiting(), active, 0, holderList);
     }
 
     @Override
@@ -219,7 +195,7 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
     }
 
     /** A read or write hold, released exactly once. */
-    private static final class HeldSide implements Permit {
+    private static final class HeldSide implements Permit, HolderTracker.Hold {
 
         private static final VarHandle RELEASED;
 
@@ -233,8 +209,8 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
 
         private final LocalReadWriteLock lock;
         final int mode;
-        final long acquiredAt;
-        final String holder;
+        private final long acquiredAt;
+        private final String holder;
         private volatile boolean released;
 
         HeldSide(LocalReadWriteLock lock, int mode, long acquiredAt, String holder) {
@@ -254,6 +230,21 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
         @Override
         public boolean isHeld() {
             return !released;
+        }
+
+        @Override
+        public String holder() {
+            return holder;
+        }
+
+        @Override
+        public int permits() {
+            return 1;
+        }
+
+        @Override
+        public long acquiredAt() {
+            return acquiredAt;
         }
 
         @Override

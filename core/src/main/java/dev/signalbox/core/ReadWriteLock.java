@@ -13,11 +13,12 @@ package dev.signalbox.core;
  * </ul>
  * A reader enters without queueing only when no writer holds the lock <em>and nobody waits</em>;
  * so once a writer waits, no reader arriving after it overtakes it, and {@code readLock().tryAcquire()}
- * returns {@code null}. This gives two guarantees: a writer waits at most until the readers and
- * writers that arrived before it have left (a stream of readers cannot starve it), and readers
- * queued behind a writer enter right after that writer leaves, before any writer that arrived after
- * them (a stream of writers cannot starve them either). {@code writeLock().tryAcquire()} succeeds
- * only when nobody holds the lock and nobody waits.
+ * returns {@code null}. So nobody waits for a caller that arrived after it, which gives two
+ * guarantees: a writer waits only until the readers and writers that arrived before it have left or
+ * given up (a stream of readers cannot starve it), and readers queued behind a writer enter
+ * together right after that writer leaves, before any writer that arrived after them (a stream of
+ * writers cannot starve them either). {@code writeLock().tryAcquire()} succeeds only when nobody
+ * holds the lock and nobody waits.
  *
  * <p><b>Timeouts, interrupts and cancellation.</b> A wait that times out, is interrupted or whose
  * future is cancelled leaves the queue holding nothing and releases nothing. If it was a writer at

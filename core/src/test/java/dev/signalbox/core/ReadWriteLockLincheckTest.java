@@ -57,11 +57,11 @@ public class ReadWriteLockLincheckTest {
 
     @Test
     void stress() {
-        new StressOptions().iterations(20).invocationsPerIteration(500).threads(3).actorsPerThread(3).check(getClass());
+        new StressOptions().iterations(15).invocationsPerIteration(400).threads(3).actorsPerThread(3).check(getClass());
     }
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions().iterations(15).invocationsPerIteration(300).threads(3).actorsPerThread(2).check(getClass());
+        new ModelCheckingOptions().iterations(10).invocationsPerIteration(200).threads(3).actorsPerThread(2).check(getClass());
     }
 }

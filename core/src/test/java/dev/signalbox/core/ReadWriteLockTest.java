@@ -287,7 +287,8 @@ class ReadWriteLockTest {
         CountDownLatch timedOut = new CountDownLatch(1);
         Thread writer = Threads.start(flavor, () -> {
             try {
-                assertThatThrownBy(() -> write.acquire(Duration.ofMillis(100)))
+                // Long enough for the readers below to queue behind it first, even on a loaded machine.
+                assertThatThrownBy(() -> write.acquire(Duration.ofSeconds(1)))
                         .isInstanceOf(GuardTimeoutException.class)
                         .hasMessageContaining("read_write_lock 'catalog'");
                 timedOut.countDown();
@@ -552,6 +553,39 @@ class ReadWriteLockTest {
         w.close();
         reader.get(30, TimeUnit.SECONDS).close();
         assertThat(rw.snapshot().active()).isZero();
+    }
+
+    @Test
+    void bothSidesReportArrivalWaitAndReleaseAsTheLock() throws Exception {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        ReadWriteLock reported = ReadWriteLock.create("reported", new PrimitiveListener() {
+            @Override
+            public void onArrival(Primitive primitive) {
+                events.add("arrival " + primitive.kind().tag() + " " + primitive.name());
+            }
+
+            @Override
+            public void onWaitEnded(Primitive primitive, long waitNanos, Outcome outcome) {
+                events.add("wait " + outcome.tag());
+            }
+
+            @Override
+            public void onReleased(Primitive primitive, long holdNanos) {
+                events.add("released");
+            }
+        });
+        reported.readLock().acquire().close();
+        reported.writeLock().acquireAsync().get(30, TimeUnit.SECONDS).close();
+        assertThat(reported.readLock().tryAcquire()).isNotNull().satisfies(Permit::close);
+        try (Permit ignored = reported.writeLock().acquire()) {
+            assertThat(reported.readLock().tryAcquire()).isNull();
+        }
+        assertThat(events).containsExactly(
+                "arrival read_write_lock reported", "wait acquired", "released",
+                "arrival read_write_lock reported", "wait acquired", "released",
+                "arrival read_write_lock reported", "wait acquired", "released",
+                "arrival read_write_lock reported", "wait acquired",
+                "arrival read_write_lock reported", "wait rejected", "released");
     }
 
     @Test
