@@ -14,25 +14,16 @@ import static dev.signalbox.core.ReadWriteSync.WRITE;
  * one {@link Probe} (reporting this lock as the primitive), one holder set and one wait list; a
  * waiter's {@link Waiter#amount} is its mode.
  */
-final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
+final class LocalReadWriteLock extends SyncPrimitive<Permit, ReadWriteSync> implements ReadWriteLock {
 
-    private final String name;
-    private final ReadWriteSync sync = new ReadWriteSync();
-    private final Probe probe;
     /** Current holds, tracked only while instrumented. */
     private final HolderTracker holders;
     private final Side readSide = new Side(READ);
     private final Side writeSide = new Side(WRITE);
 
     LocalReadWriteLock(String name, PrimitiveListener listener) {
-        this.name = Names.require(name);
-        this.probe = new Probe(this, listener);
+        super(name, new ReadWriteSync(), listener);
         this.holders = probe.on ? new HolderTracker() : null;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -55,68 +46,8 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
         return sync.readHolders();
     }
 
-    private Permit acquire(int mode, Duration timeout) throws InterruptedException {
-        long timeoutNanos = Durations.toNanos(timeout);
-        long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(mode)) {
-            return handOut(mode, arrivedAt, LeakDetection.sample(), true);
-        }
-        if (timeoutNanos == 0L) {
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
-            throw timedOut(timeout);
-        }
-        BlockingWaiter<Permit> waiter = new BlockingWaiter<>(this, mode, arrivedAt);
-        if (sync.acquireOrEnqueue(waiter) || waiter.await(timeoutNanos)) {
-            return handOut(mode, arrivedAt, LeakDetection.sample(), true);
-        }
-        throw timedOut(timeout);
-    }
-
-    private Permit tryAcquire(int mode) {
-        long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(mode)) {
-            return handOut(mode, arrivedAt, LeakDetection.sample(), true);
-        }
-        probe.waitEnded(arrivedAt, Outcome.REJECTED);
-        return null;
-    }
-
-    private CompletableFuture<Permit> acquireAsync(int mode, Duration timeout) {
-        long timeoutNanos = Durations.toNanos(timeout);
-        long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(mode)) {
-            return CompletableFuture.completedFuture(handOut(mode, arrivedAt, LeakDetection.sample(), false));
-        }
-        if (timeoutNanos == 0L) {
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
-            return CompletableFuture.failedFuture(timedOut(timeout));
-        }
-        AsyncWaiter<Permit> waiter = new AsyncWaiter<>(this, mode, arrivedAt);
-        waiter.attachment = LeakDetection.sample();
-        if (sync.acquireOrEnqueue(waiter)) {
-            return CompletableFuture.completedFuture(handOut(mode, arrivedAt, (String) waiter.attachment, false));
-        }
-        waiter.armTimeout(timeoutNanos, () -> timedOut(timeout));
-        return waiter.future;
-    }
-
-    private GuardTimeoutException timedOut(Duration timeout) {
-        return new GuardTimeoutException(name, Kind.READ_WRITE_LOCK, timeout);
-    }
-
-    /** Async grants only: blocking waiters hand out their own permit once {@code await} returns. */
     @Override
-    public Permit granted(Waiter<Permit> waiter) {
-        return handOut(waiter.amount, waiter.arrivedAt, (String) waiter.attachment, false);
-    }
-
-    @Override
-    public void abandon(Waiter<Permit> waiter, Outcome outcome) {
-        sync.remove(waiter);
-        probe.waitEnded(waiter.arrivedAt, outcome);
-    }
-
-    private Permit handOut(int mode, long arrivedAt, String leakTrace, boolean blocking) {
+    Permit handOut(int mode, long arrivedAt, String leakTrace, boolean blocking) {
         long acquiredAt = probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
         String holder = holders == null ? null
                 : HolderTracker.describeCurrentThread(blocking) + (mode == READ ? " (read)" : " (write)");
@@ -140,12 +71,12 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
     public Snapshot snapshot() {
         int active = sync.isWriteLocked() ? 1 : sync.readHolders();
         List<Holder> holderList = holders == null ? List.of() : holders.list();
-        return new Snapshot(name, Kind.READ_WRITE_LOCK, sync.waiting(), active, 0, holderList);
+        return new Snapshot(name(), Kind.READ_WRITE_LOCK, sync.waiting(), active, 0, holderList);
     }
 
     @Override
     public String toString() {
-        return Kind.READ_WRITE_LOCK.tag() + " '" + name + "' ("
+        return Kind.READ_WRITE_LOCK.tag() + " '" + name() + "' ("
                 + (sync.isWriteLocked() ? "write-locked" : sync.readHolders() + " readers") + ")";
     }
 
@@ -160,7 +91,7 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
 
         @Override
         public String name() {
-            return name;
+            return LocalReadWriteLock.this.name();
         }
 
         @Override
@@ -175,17 +106,17 @@ final class LocalReadWriteLock implements ReadWriteLock, WaitOwner<Permit> {
 
         @Override
         public Permit acquire(Duration timeout) throws InterruptedException {
-            return LocalReadWriteLock.this.acquire(mode, timeout);
+            return acquireBlocking(mode, timeout);
         }
 
         @Override
         public Permit tryAcquire() {
-            return LocalReadWriteLock.this.tryAcquire(mode);
+            return acquireNow(mode);
         }
 
         @Override
         public CompletableFuture<Permit> acquireAsync(Duration timeout) {
-            return LocalReadWriteLock.this.acquireAsync(mode, timeout);
+            return acquireLater(mode, timeout);
         }
 
         @Override

@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * but not yet turned into a lease. Holders can never outnumber resources, because a lease is only
  * made from a permit. A resource dropped by validation keeps its permit forever: the pool shrinks.
  */
-final class LocalResourcePool<R> extends SyncPrimitive<Lease<R>> implements ResourcePool<R> {
+final class LocalResourcePool<R> extends SyncPrimitive<Lease<R>, PermitSync> implements ResourcePool<R> {
 
     private static final Logger LOG = Logger.getLogger(ResourcePool.class.getName());
 
@@ -40,7 +40,7 @@ final class LocalResourcePool<R> extends SyncPrimitive<Lease<R>> implements Reso
 
     LocalResourcePool(String name, List<R> resources, Predicate<? super R> validator,
             Supplier<? extends R> replacementFactory, PrimitiveListener listener) {
-        super(name, requireDistinctResources(name, resources), listener);
+        super(name, new PermitSync(requireDistinctResources(name, resources)), listener);
         this.free.addAll(resources);
         this.capacity = new AtomicInteger(resources.size());
         this.validator = validator;

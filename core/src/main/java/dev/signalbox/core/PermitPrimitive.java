@@ -11,14 +11,14 @@ import java.util.concurrent.CompletableFuture;
  * {@link HeldPermit}s, tracking holders for snapshots (only while instrumented, so an uninstrumented
  * primitive pays nothing for it), and suspending a permit for a {@link Condition} wait.
  */
-abstract class PermitPrimitive extends SyncPrimitive<Permit> implements Acquirable {
+abstract class PermitPrimitive extends SyncPrimitive<Permit, PermitSync> implements Acquirable {
 
     private final int capacity;
     /** Null when uninstrumented. */
     private final HolderTracker holders;
 
     PermitPrimitive(String name, int capacity, PrimitiveListener listener) {
-        super(name, requireCapacity(name, capacity), listener);
+        super(name, new PermitSync(requireCapacity(name, capacity)), listener);
         this.capacity = capacity;
         this.holders = probe.on ? new HolderTracker() : null;
     }

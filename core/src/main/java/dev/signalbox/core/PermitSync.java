@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * sees QUEUED takes {@code lock}, so the release either happened before the waiter looked at the
  * permits (it sees them) or it finds the waiter in the list.
  */
-final class PermitSync {
+final class PermitSync implements WaitEngine {
 
     private static final long QUEUED = 1L << 62;
     private static final VarHandle STATE;
@@ -50,7 +50,8 @@ final class PermitSync {
     }
 
     /** Takes {@code n} permits if they are free and nobody waits. */
-    boolean tryAcquire(int n) {
+    @Override
+    public boolean tryAcquire(int n) {
         for (;;) {
             long s = state;
             if ((s & QUEUED) != 0 || s < n) {
@@ -66,7 +67,8 @@ final class PermitSync {
      * Under the lock: takes {@code w.amount} permits at once if nobody waits and they are free
      * (returns true), or appends {@code w} to the wait list (returns false).
      */
-    boolean acquireOrEnqueue(Waiter<?> w) {
+    @Override
+    public boolean acquireOrEnqueue(Waiter<?> w) {
         lock.lock();
         try {
             for (;;) {
@@ -90,7 +92,8 @@ final class PermitSync {
     }
 
     /** Returns {@code n} permits, handing them to waiters first. */
-    void release(int n) {
+    @Override
+    public void release(int n) {
         for (;;) {
             long s = state;
             if ((s & QUEUED) == 0) {
@@ -119,7 +122,8 @@ final class PermitSync {
     }
 
     /** Unlinks a waiter that gave up; the waiters behind it may now be grantable. */
-    void remove(Waiter<?> w) {
+    @Override
+    public void remove(Waiter<?> w) {
         List<Waiter<?>> granted = List.of();
         lock.lock();
         try {
@@ -159,7 +163,8 @@ final class PermitSync {
         return (int) (state & ~QUEUED);
     }
 
-    int waiting() {
+    @Override
+    public int waiting() {
         lock.lock();
         try {
             return waiters.size();

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * emptied meanwhile, falls back to the CAS. Why no wake-up is lost: a waiter sets QUEUED before it
  * parks, and a holder that sees QUEUED when leaving takes {@code lock}, so it finds the waiter.
  */
-final class ReadWriteSync {
+final class ReadWriteSync implements WaitEngine {
 
     /** {@link Waiter#amount} of a reader. */
     static final int READ = 0;
@@ -70,7 +70,8 @@ final class ReadWriteSync {
     }
 
     /** Enters in {@code mode} if that is possible now and nobody waits. */
-    boolean tryAcquire(int mode) {
+    @Override
+    public boolean tryAcquire(int mode) {
         long w = weight(mode);
         for (;;) {
             long s = state;
@@ -87,7 +88,8 @@ final class ReadWriteSync {
      * Under the lock: enters at once if nobody waits and {@code w}'s mode is admitted (returns true),
      * or appends {@code w} to the wait list (returns false).
      */
-    boolean acquireOrEnqueue(Waiter<?> w) {
+    @Override
+    public boolean acquireOrEnqueue(Waiter<?> w) {
         lock.lock();
         try {
             for (;;) {
@@ -111,7 +113,8 @@ final class ReadWriteSync {
     }
 
     /** Ends a hold of {@code mode}, granting the waiters it unblocks. */
-    void release(int mode) {
+    @Override
+    public void release(int mode) {
         long w = weight(mode);
         if (releaseUnqueued(w)) {
             return;
@@ -144,7 +147,8 @@ final class ReadWriteSync {
     }
 
     /** Unlinks a waiter that gave up; if it was the head, the waiters it blocked may now enter. */
-    void remove(Waiter<?> w) {
+    @Override
+    public void remove(Waiter<?> w) {
         List<Waiter<?>> granted = List.of();
         lock.lock();
         try {
@@ -189,7 +193,8 @@ final class ReadWriteSync {
         return (state & WRITER) != 0;
     }
 
-    int waiting() {
+    @Override
+    public int waiting() {
         lock.lock();
         try {
             return waiters.size();

@@ -4,22 +4,24 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The three ways of waiting for permits of a {@link PermitSync} (try-once, blocking, async), shared
- * by every primitive built on it: {@link LocalLock}, {@link LocalSemaphore}, {@link LocalResourcePool}.
+ * The three ways of waiting on a {@link WaitEngine} (try-once, blocking, async), shared by every
+ * primitive built on one: {@link LocalLock}, {@link LocalSemaphore}, {@link LocalResourcePool} (on a
+ * {@link PermitSync}) and {@link LocalReadWriteLock} (on a {@link ReadWriteSync}).
  * Each reports to the {@link Probe} exactly once per wait; what a caller receives once granted
  * (a {@link Permit}, a {@link Lease}) is the subclass's {@link #handOut}.
  *
  * @param <P> what a granted caller receives
+ * @param <E> the engine
  */
-abstract class SyncPrimitive<P> implements Primitive, WaitOwner<P> {
+abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, WaitOwner<P> {
 
     private final String name;
-    final PermitSync sync;
+    final E sync;
     final Probe probe;
 
-    SyncPrimitive(String name, int permits, PrimitiveListener listener) {
+    SyncPrimitive(String name, E engine, PrimitiveListener listener) {
         this.name = Names.require(name);
-        this.sync = new PermitSync(permits);
+        this.sync = engine;
         this.probe = new Probe(this, listener);
     }
 
@@ -29,54 +31,54 @@ abstract class SyncPrimitive<P> implements Primitive, WaitOwner<P> {
     }
 
     /**
-     * Turns {@code permits} just acquired into what the caller receives, and reports the end of the wait.
+     * Turns {@code amount} just acquired into what the caller receives, and reports the end of the wait.
      *
      * @param leakTrace where to report a leak of the result from, or null when it is not tracked
      * @param blocking true when the current thread is the caller (not a thread delivering an async grant)
      */
-    abstract P handOut(int permits, long arrivedAt, String leakTrace, boolean blocking);
+    abstract P handOut(int amount, long arrivedAt, String leakTrace, boolean blocking);
 
-    final P acquireBlocking(int permits, Duration timeout) throws InterruptedException {
+    final P acquireBlocking(int amount, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(permits)) {
-            return handOut(permits, arrivedAt, LeakDetection.sample(), true);
+        if (sync.tryAcquire(amount)) {
+            return handOut(amount, arrivedAt, LeakDetection.sample(), true);
         }
         if (timeoutNanos == 0L) {
             probe.waitEnded(arrivedAt, Outcome.REJECTED);
             throw new GuardTimeoutException(name, kind(), timeout);
         }
-        BlockingWaiter<P> waiter = new BlockingWaiter<>(this, permits, arrivedAt);
+        BlockingWaiter<P> waiter = new BlockingWaiter<>(this, amount, arrivedAt);
         if (sync.acquireOrEnqueue(waiter) || waiter.await(timeoutNanos)) {
-            return handOut(permits, arrivedAt, LeakDetection.sample(), true);
+            return handOut(amount, arrivedAt, LeakDetection.sample(), true);
         }
         throw new GuardTimeoutException(name, kind(), timeout);
     }
 
     /** Null when the permits are not free right now (or somebody waits for them). */
-    final P acquireNow(int permits) {
+    final P acquireNow(int amount) {
         long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(permits)) {
-            return handOut(permits, arrivedAt, LeakDetection.sample(), true);
+        if (sync.tryAcquire(amount)) {
+            return handOut(amount, arrivedAt, LeakDetection.sample(), true);
         }
         probe.waitEnded(arrivedAt, Outcome.REJECTED);
         return null;
     }
 
-    final CompletableFuture<P> acquireLater(int permits, Duration timeout) {
+    final CompletableFuture<P> acquireLater(int amount, Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = probe.arrive();
-        if (sync.tryAcquire(permits)) {
-            return CompletableFuture.completedFuture(handOut(permits, arrivedAt, LeakDetection.sample(), false));
+        if (sync.tryAcquire(amount)) {
+            return CompletableFuture.completedFuture(handOut(amount, arrivedAt, LeakDetection.sample(), false));
         }
         if (timeoutNanos == 0L) {
             probe.waitEnded(arrivedAt, Outcome.REJECTED);
             return CompletableFuture.failedFuture(new GuardTimeoutException(name, kind(), timeout));
         }
-        AsyncWaiter<P> waiter = new AsyncWaiter<>(this, permits, arrivedAt);
+        AsyncWaiter<P> waiter = new AsyncWaiter<>(this, amount, arrivedAt);
         waiter.attachment = LeakDetection.sample();
         if (sync.acquireOrEnqueue(waiter)) {
-            return CompletableFuture.completedFuture(handOut(permits, arrivedAt, (String) waiter.attachment, false));
+            return CompletableFuture.completedFuture(handOut(amount, arrivedAt, (String) waiter.attachment, false));
         }
         waiter.armTimeout(timeoutNanos, () -> new GuardTimeoutException(name, kind(), timeout));
         return waiter.future;
