@@ -2,7 +2,6 @@ package dev.signalbox.core;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -213,14 +212,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
                         + "': taskDone() called more times than items were put; call it once per item taken and processed");
             }
             if (--unfinished == 0 && !joiners.isEmpty()) {
-                released = new ArrayList<>(joiners.size());
-                Waiter<?> head;
-                while ((head = joiners.peek()) != null) {
-                    joiners.remove(head);
-                    if (head.grant(null)) {
-                        released.add(head);
-                    }
-                }
+                released = joiners.grantFromHead(Integer.MAX_VALUE);
             }
         } finally {
             lock.unlock();

@@ -1,7 +1,6 @@
 package dev.signalbox.core;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -133,20 +132,12 @@ final class LocalCondition implements Condition, WaitOwner<Void> {
             throw new IllegalStateException("signalling condition '" + name + "' requires holding lock '"
                     + lock.name() + "'; acquire it first");
         }
-        List<Waiter<?>> granted = new ArrayList<>();
         listLock.lock();
         try {
-            Waiter<?> head;
-            while (granted.size() < max && (head = waiters.peek()) != null) {
-                waiters.remove(head);
-                if (head.grant(null)) {
-                    granted.add(head);
-                }
-            }
+            return waiters.grantFromHead(max);
         } finally {
             listLock.unlock();
         }
-        return granted;
     }
 
     private void enqueue(Waiter<?> waiter) {

@@ -1,7 +1,6 @@
 package dev.signalbox.core;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,17 +38,11 @@ final class LocalEvent implements Event, WaitOwner<Void> {
         if (set) {
             return;
         }
-        List<Waiter<?>> released = new ArrayList<>();
+        List<Waiter<?>> released;
         lock.lock();
         try {
             set = true;
-            Waiter<?> head;
-            while ((head = waiters.peek()) != null) {
-                waiters.remove(head);
-                if (head.grant(null)) {
-                    released.add(head);
-                }
-            }
+            released = waiters.grantFromHead(Integer.MAX_VALUE);
         } finally {
             lock.unlock();
         }

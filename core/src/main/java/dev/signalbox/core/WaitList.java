@@ -1,5 +1,8 @@
 package dev.signalbox.core;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * An intrusive FIFO list of {@link Waiter}s: O(1) append, O(1) removal from anywhere (a cancelled
  * waiter in the middle), no allocation per node. Not thread-safe: its owner guards it with a lock.
@@ -43,6 +46,23 @@ final class WaitList {
         w.linked = false;
         size--;
         return true;
+    }
+
+    /**
+     * Unlinks waiters from the head and grants them (with no value) until {@code max} are granted or
+     * the list is empty; waiters that gave up meanwhile are unlinked and skipped. Returns the granted
+     * ones, to wake once the owner's lock is released.
+     */
+    List<Waiter<?>> grantFromHead(int max) {
+        List<Waiter<?>> granted = new ArrayList<>(Math.min(max, size));
+        Waiter<?> w;
+        while (granted.size() < max && (w = head) != null) {
+            remove(w);
+            if (w.grant(null)) {
+                granted.add(w);
+            }
+        }
+        return granted;
     }
 
     Waiter<?> peek() {
