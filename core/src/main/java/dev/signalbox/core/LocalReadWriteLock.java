@@ -1,7 +1,5 @@
 package dev.signalbox.core;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +62,7 @@ final class LocalReadWriteLock extends SyncPrimitive<Permit, ReadWriteSync> impl
             holders.remove(permit);
         }
         sync.release(permit.mode);
-        probe.released(permit.acquiredAt);
+        probe.released(permit.acquiredAt());
     }
 
     @Override
@@ -126,61 +124,25 @@ final class LocalReadWriteLock extends SyncPrimitive<Permit, ReadWriteSync> impl
     }
 
     /** A read or write hold, released exactly once. */
-    private static final class HeldSide implements Permit, HolderTracker.Hold {
-
-        private static final VarHandle RELEASED;
-
-        static {
-            try {
-                RELEASED = MethodHandles.lookup().findVarHandle(HeldSide.class, "released", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+    private static final class HeldSide extends OnceReleasedHold {
 
         private final LocalReadWriteLock lock;
         final int mode;
-        private final long acquiredAt;
-        private final String holder;
-        private volatile boolean released;
 
         HeldSide(LocalReadWriteLock lock, int mode, long acquiredAt, String holder) {
+            super(acquiredAt, holder);
             this.lock = lock;
             this.mode = mode;
-            this.acquiredAt = acquiredAt;
-            this.holder = holder;
         }
 
         @Override
-        public void close() {
-            if (RELEASED.compareAndSet(this, false, true)) {
-                lock.release(this);
-            }
-        }
-
-        @Override
-        public boolean isHeld() {
-            return !released;
-        }
-
-        @Override
-        public String holder() {
-            return holder;
-        }
-
-        @Override
-        public int permits() {
-            return 1;
-        }
-
-        @Override
-        public long acquiredAt() {
-            return acquiredAt;
+        void release() {
+            lock.release(this);
         }
 
         @Override
         public String toString() {
-            return (mode == READ ? "read" : "write") + " permit of " + lock + (released ? ", released" : ", held");
+            return (mode == READ ? "read" : "write") + " permit of " + lock + (isHeld() ? ", held" : ", released");
         }
     }
 }

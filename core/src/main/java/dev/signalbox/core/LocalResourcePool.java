@@ -1,7 +1,5 @@
 package dev.signalbox.core;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -118,7 +116,7 @@ final class LocalResourcePool<R> extends SyncPrimitive<Lease<R>, PermitSync> imp
             holders.remove(lease);
         }
         R returned = validated(lease.resource);
-        probe.released(lease.acquiredAt);
+        probe.released(lease.acquiredAt());
         if (returned == null) {
             // Its permit is never released: the pool has one resource fewer, for good.
             int left = capacity.decrementAndGet();
@@ -173,22 +171,18 @@ final class LocalResourcePool<R> extends SyncPrimitive<Lease<R>, PermitSync> imp
     }
 
     /** The lease handed to callers; gives its resource back exactly once. */
-    private final class PooledLease implements Lease<R>, HolderTracker.Hold {
+    private final class PooledLease extends OnceReleasedHold implements Lease<R> {
 
         private final R resource;
-        private final long acquiredAt;
-        private final String holder;
-        private volatile boolean released;
 
         PooledLease(R resource, long acquiredAt, String holder) {
+            super(acquiredAt, holder);
             this.resource = resource;
-            this.acquiredAt = acquiredAt;
-            this.holder = holder;
         }
 
         @Override
         public R resource() {
-            if (released) {
+            if (!isHeld()) {
                 throw new IllegalStateException("this lease of " + Kind.RESOURCE_POOL.tag() + " '" + name()
                         + "' is closed, so its resource may belong to someone else now; use a resource only while its lease is held");
             }
@@ -196,45 +190,13 @@ final class LocalResourcePool<R> extends SyncPrimitive<Lease<R>, PermitSync> imp
         }
 
         @Override
-        public void close() {
-            if (RELEASED.compareAndSet(this, false, true)) {
-                giveBack(this);
-            }
-        }
-
-        @Override
-        public boolean isHeld() {
-            return !released;
-        }
-
-        @Override
-        public String holder() {
-            return holder;
-        }
-
-        @Override
-        public int permits() {
-            return 1;
-        }
-
-        @Override
-        public long acquiredAt() {
-            return acquiredAt;
+        void release() {
+            giveBack(this);
         }
 
         @Override
         public String toString() {
-            return "lease of " + resource + " from " + LocalResourcePool.this + (released ? ", closed" : ", held");
-        }
-    }
-
-    private static final VarHandle RELEASED;
-
-    static {
-        try {
-            RELEASED = MethodHandles.lookup().findVarHandle(LocalResourcePool.PooledLease.class, "released", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+            return "lease of " + resource + " from " + LocalResourcePool.this + (isHeld() ? ", held" : ", closed");
         }
     }
 
