@@ -18,8 +18,9 @@ import org.springframework.aop.ProxyMethodInvocation;
  * <ul>
  * <li>plain return type: waits on the calling thread, holds for the duration of the call;</li>
  * <li>{@code CompletionStage}/{@code CompletableFuture}: waits without parking a thread, runs the
- *     method once granted, and holds until the returned stage completes; cancelling the returned
- *     future withdraws the wait, or cancels the method's own future once running;</li>
+ *     method once granted (on the caller's thread when granted at once, else on a virtual thread,
+ *     never on the thread that delivered the grant), and holds until the returned stage completes;
+ *     cancelling the returned future withdraws the wait, or cancels the method's own future once running;</li>
  * <li>Reactor {@code Mono}/{@code Flux}: see {@link ReactorGuards}.</li>
  * </ul>
  */
@@ -69,7 +70,7 @@ final class GuardInterceptor implements MethodInterceptor {
 
     private Object invokeFuture(MethodInvocation invocation) {
         MethodInvocation later = invocation instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : invocation;
-        CompletableFuture<Permit> entered = gate.enterAsync(invocation.getArguments());
+        CompletableFuture<Permit> entered = GrantHandOff.offTheGrantingThread(gate.enterAsync(invocation.getArguments()));
         AtomicReference<CompletableFuture<?>> running = new AtomicReference<>();
         CompletableFuture<Object> result = new CompletableFuture<>() {
             @Override

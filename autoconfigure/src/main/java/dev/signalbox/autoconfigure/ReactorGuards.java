@@ -11,7 +11,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Guards for Reactor return types; loaded only when Reactor is on the classpath. The wait starts
- * on subscription (without parking a thread), the method body runs once granted, and the guard is
+ * on subscription (without parking a thread), the method body runs once granted (off the thread that
+ * delivered the grant, see {@link GrantHandOff}), and the guard is
  * released when the publisher completes, fails or is cancelled. Each subscription is its own call.
  */
 final class ReactorGuards {
@@ -30,7 +31,7 @@ final class ReactorGuards {
     static Mono<Object> mono(CallGate gate, MethodInvocation invocation) {
         Object[] args = invocation.getArguments();
         return Mono.usingWhen(
-                Mono.fromFuture(() -> gate.enterAsync(args), false),
+                Mono.fromFuture(() -> GrantHandOff.offTheGrantingThread(gate.enterAsync(args)), false),
                 permit -> Mono.from(body(invocation)),
                 ReactorGuards::release,
                 (permit, error) -> release(permit),
@@ -40,7 +41,7 @@ final class ReactorGuards {
     static Flux<Object> flux(CallGate gate, MethodInvocation invocation) {
         Object[] args = invocation.getArguments();
         return Flux.usingWhen(
-                Mono.fromFuture(() -> gate.enterAsync(args), false),
+                Mono.fromFuture(() -> GrantHandOff.offTheGrantingThread(gate.enterAsync(args)), false),
                 permit -> body(invocation),
                 ReactorGuards::release,
                 (permit, error) -> release(permit),
