@@ -319,19 +319,79 @@ class GuardedMethodsTest {
             sink.tryEmitNext(2);
             // Items flowed but the flux has not completed: still held.
             assertThat(snapshot(registry, "reactive").active()).isEqualTo(1);
-            assertThat(reactive.mono("blocked", Sinks.one()).toFuture()).isNotDone();
+            Sinks.One<String> blockedSink = Sinks.one();
+            CompletableFuture<String> blocked = reactive.mono("blocked", blockedSink).toFuture();
             awaitTrue("mono waiting behind the flux", () -> snapshot(registry, "reactive").waiting() == 1);
+            assertThat(blocked).isNotDone();
+            assertThat(reactive.started()).doesNotContain("blocked");
             sink.tryEmitComplete();
             assertThat(items.get(BOUND.toSeconds(), TimeUnit.SECONDS)).containsExactly(1, 2);
             awaitTrue("mono got the guard after the flux completed", () -> reactive.started().contains("blocked"));
 
-            ReactiveService fresh = reactive;
-            Disposable cancelled = fresh.flux(Sinks.many().unicast().onBackpressureBuffer()).subscribe();
+            // A flux waiting behind the mono is withdrawn by cancelling it.
+            Disposable waiting = reactive.flux(Sinks.many().unicast().onBackpressureBuffer()).subscribe();
             awaitTrue("second flux waiting", () -> snapshot(registry, "reactive").waiting() == 1);
-            cancelled.dispose();
+            waiting.dispose();
             awaitTrue("second flux withdrawn", () -> snapshot(registry, "reactive").waiting() == 0);
-            assertThat(snapshot(registry, "reactive").active()).isEqualTo(1);
+            blockedSink.tryEmitValue("done");
+            assertThat(blocked.get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("done");
+            awaitTrue("guard free", () -> snapshot(registry, "reactive").active() == 0);
+
+            // A flux cancelled while holding (mid-stream) releases the guard.
+            Sinks.Many<Integer> endless = Sinks.many().unicast().onBackpressureBuffer();
+            List<Integer> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Disposable holding = reactive.flux(endless).subscribe(received::add);
+            awaitTrue("third flux holding", () -> snapshot(registry, "reactive").active() == 1);
+            endless.tryEmitNext(7);
+            awaitTrue("item received", () -> received.contains(7));
+            holding.dispose();
+            awaitTrue("guard free after cancelling the flux", () -> snapshot(registry, "reactive").active() == 0);
+            assertThat(reactive.started()).containsExactly("flux", "blocked", "flux");
         });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Flavor.class)
+    void cancellingAsyncCallsAtRandomMomentsNeverLeaksTheGuard(Flavor flavor) {
+        runner.run(ctx -> {
+            AsyncService async = ctx.getBean(AsyncService.class);
+            ReactiveService reactive = ctx.getBean(ReactiveService.class);
+            SignalboxRegistry registry = ctx.getBean(SignalboxRegistry.class);
+            int threads = flavor == Flavor.VIRTUAL ? 32 : 8;
+            int rounds = flavor == Flavor.VIRTUAL ? 60 : 200;
+            TestThreads.runConcurrently(flavor, threads, i -> {
+                for (int r = 0; r < rounds; r++) {
+                    // Each call is cancelled at some point of its life: waiting, just granted, or running.
+                    CompletableFuture<String> body = new CompletableFuture<>();
+                    CompletableFuture<String> call = async.run("race", body);
+                    if ((r + i) % 3 == 0) {
+                        Thread.yield();
+                    }
+                    call.cancel(true);
+                    body.complete("x");
+                    Sinks.One<String> sink = Sinks.one();
+                    Disposable subscription = reactive.mono("race", sink).subscribe();
+                    if ((r + i) % 2 == 0) {
+                        sink.tryEmitValue("x");
+                    }
+                    subscription.dispose();
+                    sink.tryEmitValue("x");
+                }
+            });
+            awaitTrue("async guard free and nobody waiting",
+                    () -> snapshot(registry, "async").active() == 0 && snapshot(registry, "async").waiting() == 0);
+            awaitTrue("reactive guard free and nobody waiting",
+                    () -> snapshot(registry, "reactive").active() == 0 && snapshot(registry, "reactive").waiting() == 0);
+            // Still usable: a fresh call of each kind gets in and completes.
+            assertThat(async.run("after", CompletableFuture.completedFuture("ok")).get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("ok");
+            assertThat(reactive.mono("after", oneOf("ok")).toFuture().get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("ok");
+        });
+    }
+
+    private static Sinks.One<String> oneOf(String value) {
+        Sinks.One<String> sink = Sinks.one();
+        sink.tryEmitValue(value);
+        return sink;
     }
 
     @Test
