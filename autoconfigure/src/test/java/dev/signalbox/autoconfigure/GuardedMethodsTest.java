@@ -179,6 +179,10 @@ class GuardedMethodsTest {
                 }
             });
             assertThat(accounts.balances()).containsExactlyInAnyOrderEntriesOf(Map.of("a", 1_000_000L, "b", 1_000_000L, "c", 1_000_000L));
+            // The same key twice is one key, not a wait for itself.
+            Call selfTransfer = TestThreads.start(flavor, x -> accounts.transfer("a", "a", 5));
+            selfTransfer.joinSuccessfully();
+            assertThat(accounts.balances()).containsEntry("a", 1_000_000L);
             assertThat(keyedSize(ctx.getBean(SignalboxRegistry.class), "accounts")).isZero();
         });
     }
@@ -566,9 +570,10 @@ class GuardedMethodsTest {
         @Guarded(value = "accounts", key = {"#from", "#to"}, timeout = "30s")
         public void transfer(String from, String to, long cents) {
             long fromBalance = balances.get(from);
-            long toBalance = balances.get(to);
             Thread.yield();
             balances.put(from, fromBalance - cents);
+            long toBalance = balances.get(to);
+            Thread.yield();
             balances.put(to, toBalance + cents);
         }
     }

@@ -80,6 +80,20 @@ class RateLimitAndBarrierTest {
         });
     }
 
+    @Test
+    void aRejectedCallOfARateLimitedGuardedMethodNeverTakesTheGuard() {
+        runner.run(ctx -> {
+            Api api = ctx.getBean(Api.class);
+            SignalboxRegistry registry = ctx.getBean(SignalboxRegistry.class);
+            api.limitedAndGuarded();
+            api.limitedAndGuarded();
+            assertThatThrownBy(api::limitedAndGuarded).isInstanceOf(RateLimitExceededException.class);
+            assertThat(api.calls().get()).isEqualTo(2);
+            assertThat(registry.registration("combo-guard").orElseThrow().snapshot().active()).isZero();
+            assertThat(registry.registration("combo-guard").orElseThrow().snapshot().waiting()).isZero();
+        });
+    }
+
     @ParameterizedTest
     @EnumSource(Flavor.class)
     void aBarrierReleasesAGenerationOfThreeTogether(Flavor flavor) {
@@ -145,6 +159,12 @@ class RateLimitAndBarrierTest {
 
         @RateLimited(value = "bulk", limit = 10, per = "60s")
         public void bulk() {
+            calls.incrementAndGet();
+        }
+
+        @RateLimited(value = "combo-limit", limit = 2, per = "60s")
+        @dev.signalbox.annotation.Guarded(value = "combo-guard", timeout = "30s")
+        public void limitedAndGuarded() {
             calls.incrementAndGet();
         }
 
