@@ -373,6 +373,14 @@ class GuardedMethodsTest {
                     }
                     call.cancel(true);
                     body.complete("x");
+                    CompletableFuture<String> keyedBody = new CompletableFuture<>();
+                    CompletableFuture<String> keyedCall = (i + r) % 2 == 0 ? async.runKeyed("x", "y", keyedBody)
+                            : async.runKeyed("y", "x", keyedBody);
+                    if ((r + i) % 3 == 1) {
+                        Thread.yield();
+                    }
+                    keyedCall.cancel(true);
+                    keyedBody.complete("x");
                     Sinks.One<String> sink = Sinks.one();
                     Disposable subscription = reactive.mono("race", sink).subscribe();
                     if ((r + i) % 2 == 0) {
@@ -384,10 +392,13 @@ class GuardedMethodsTest {
             });
             awaitTrue("async guard free and nobody waiting",
                     () -> snapshot(registry, "async").active() == 0 && snapshot(registry, "async").waiting() == 0);
+            awaitTrue("every key of the multi-key async guard evicted", () -> keyedSize(registry, "async-keyed") == 0);
             awaitTrue("reactive guard free and nobody waiting",
                     () -> snapshot(registry, "reactive").active() == 0 && snapshot(registry, "reactive").waiting() == 0);
             // Still usable: a fresh call of each kind gets in and completes.
             assertThat(async.run("after", CompletableFuture.completedFuture("ok")).get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("ok");
+            assertThat(async.runKeyed("x", "y", CompletableFuture.completedFuture("ok")).get(BOUND.toSeconds(), TimeUnit.SECONDS))
+                    .isEqualTo("ok");
             assertThat(reactive.mono("after", oneOf("ok")).toFuture().get(BOUND.toSeconds(), TimeUnit.SECONDS)).isEqualTo("ok");
         });
     }
@@ -647,6 +658,11 @@ class GuardedMethodsTest {
         }
 
         final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Guarded(value = "async-keyed", key = {"#a", "#b"}, timeout = "30s")
+        public CompletableFuture<String> runKeyed(String a, String b, CompletableFuture<String> body) {
+            return body;
+        }
 
         @Guarded(value = "async", timeout = "30s")
         public CompletableFuture<String> run(String id, CompletableFuture<String> body) {
