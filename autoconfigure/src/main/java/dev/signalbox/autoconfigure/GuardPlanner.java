@@ -127,11 +127,15 @@ final class GuardPlanner {
         String where = "@Guarded(\"" + name + "\") on " + signature;
         SignalboxProperties.Guard overrides = properties.getGuards().get(name);
         int permits = overrides != null && overrides.getPermits() != null ? overrides.getPermits() : guarded.permits();
+        String permitsProperty = overrides != null && overrides.getPermits() != null ? "signalbox.guards." + name + ".permits" : null;
         if (permits < 1) {
-            throw new IllegalStateException("@Guarded(permits = " + permits + ") on " + signature + ": permits must be at least 1");
+            throw new IllegalStateException(origin("@Guarded", "permits", permits, signature, permitsProperty)
+                    + ": permits must be at least 1");
         }
         if (guarded.mode() != Guarded.Mode.EXCLUSIVE && permits != 1) {
-            throw new IllegalStateException("@Guarded(mode = " + guarded.mode() + ", permits = " + permits + ") on " + signature
+            throw new IllegalStateException((permitsProperty != null
+                    ? origin("@Guarded(mode = " + guarded.mode() + ")", "permits", permits, signature, permitsProperty)
+                    : "@Guarded(mode = " + guarded.mode() + ", permits = " + permits + ") on " + signature)
                     + ": permits applies to EXCLUSIVE guards only; a " + guarded.mode() + " guard is one side of a read-write lock, so remove permits");
         }
         Duration timeout = overrides != null && overrides.getTimeout() != null ? overrides.getTimeout()
@@ -165,11 +169,15 @@ final class GuardPlanner {
         SignalboxProperties.RateLimit overrides = properties.getRateLimits().get(name);
         int limit = overrides != null && overrides.getLimit() != null ? overrides.getLimit() : limited.limit();
         if (limit < 1) {
-            throw new IllegalStateException("@RateLimited(limit = " + limit + ") on " + signature + ": limit must be at least 1");
+            throw new IllegalStateException(origin("@RateLimited", "limit", limit, signature,
+                    overrides != null && overrides.getLimit() != null ? "signalbox.rate-limits." + name + ".limit" : null)
+                    + ": limit must be at least 1");
         }
         Duration per = overrides != null && overrides.getPer() != null ? overrides.getPer() : parse(limited.per(), "@RateLimited", "per", signature);
         if (per.isZero() || per.isNegative()) {
-            throw new IllegalStateException("@RateLimited(per = \"" + limited.per() + "\") on " + signature
+            throw new IllegalStateException((overrides != null && overrides.getPer() != null
+                    ? origin("@RateLimited", "per", per, signature, "signalbox.rate-limits." + name + ".per")
+                    : "@RateLimited(per = \"" + limited.per() + "\") on " + signature)
                     + ": per must be a positive duration such as \"1s\"");
         }
         Duration timeout = overrides != null && overrides.getTimeout() != null ? overrides.getTimeout()
@@ -187,13 +195,23 @@ final class GuardPlanner {
         SignalboxProperties.BarrierSettings overrides = properties.getBarriers().get(name);
         int parties = overrides != null && overrides.getParties() != null ? overrides.getParties() : annotation.parties();
         if (parties < 2) {
-            throw new IllegalStateException("@Barrier(parties = " + parties + ") on " + signature
+            throw new IllegalStateException(origin("@Barrier", "parties", parties, signature,
+                    overrides != null && overrides.getParties() != null ? "signalbox.barriers." + name + ".parties" : null)
                     + ": parties must be at least 2 (a barrier of one party never waits)");
         }
         Duration timeout = overrides != null && overrides.getTimeout() != null ? overrides.getTimeout()
                 : timeout(annotation.timeout(), "@Barrier", signature);
         requireLocal(overrides != null && overrides.getScope() != null ? overrides.getScope() : annotation.scope(), "@Barrier", signature);
         return withContext(where, () -> new BarrierGate(registry.barrier(name, parties), timeout));
+    }
+
+    /**
+     * Where a bad value came from, for messages: {@code @Guarded(permits = 0) on Bank.transfer()}, or the
+     * property that overrode the annotation, so the message never blames an attribute the code does not have.
+     */
+    private static String origin(String annotation, String attribute, Object value, String signature, String property) {
+        return property == null ? annotation + "(" + attribute + " = " + value + ") on " + signature
+                : property + " = " + value + " (overriding " + annotation + " on " + signature + ")";
     }
 
     private static String requireName(String name, String annotation, String signature) {

@@ -1,5 +1,7 @@
 package dev.signalbox.autoconfigure;
 
+import java.util.concurrent.CompletableFuture;
+
 import dev.signalbox.core.Permit;
 
 import org.aopalliance.intercept.MethodInvocation;
@@ -31,7 +33,7 @@ final class ReactorGuards {
     static Mono<Object> mono(CallGate gate, MethodInvocation invocation) {
         Object[] args = invocation.getArguments();
         return Mono.usingWhen(
-                Mono.fromFuture(() -> GrantHandOff.offTheGrantingThread(gate.enterAsync(args)), false),
+                enter(gate, args),
                 permit -> Mono.from(body(invocation)),
                 ReactorGuards::release,
                 (permit, error) -> release(permit),
@@ -41,11 +43,33 @@ final class ReactorGuards {
     static Flux<Object> flux(CallGate gate, MethodInvocation invocation) {
         Object[] args = invocation.getArguments();
         return Flux.usingWhen(
-                Mono.fromFuture(() -> GrantHandOff.offTheGrantingThread(gate.enterAsync(args)), false),
+                enter(gate, args),
                 permit -> body(invocation),
                 ReactorGuards::release,
                 (permit, error) -> release(permit),
                 ReactorGuards::release);
+    }
+
+    /**
+     * The wait, as a Mono of the permit. Cancelling it withdraws the wait; a permit granted at the
+     * moment of cancellation, which would otherwise be dropped unreleased, is closed at once.
+     */
+    private static Mono<Permit> enter(CallGate gate, Object[] args) {
+        return Mono.create(sink -> {
+            CompletableFuture<Permit> entered = GrantHandOff.offTheGrantingThread(gate.enterAsync(args));
+            sink.onCancel(() -> {
+                if (!entered.cancel(false) && !entered.isCompletedExceptionally()) {
+                    entered.join().close();
+                }
+            });
+            entered.whenComplete((permit, error) -> {
+                if (error != null) {
+                    sink.error(Futures.unwrap(error));
+                } else {
+                    sink.success(permit);
+                }
+            });
+        });
     }
 
     @SuppressWarnings("unchecked")
