@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SignalboxAutoConfigurationTests {
 
@@ -135,6 +136,58 @@ class SignalboxAutoConfigurationTests {
             assertThat(context.getBean(MeterRegistry.class).get("signalbox.wait").tag("name", "manual").timer().count())
                     .isEqualTo(1);
         });
+    }
+
+    @Test
+    void everyProgrammaticKindIsMeteredAndListedUnderItsOwnKind() {
+        runner.withUserConfiguration(MeterRegistryConfiguration.class).run(context -> {
+            SignalboxRegistry registry = context.getBean(SignalboxRegistry.class);
+            registry.lock("p-lock");
+            registry.semaphore("p-semaphore", 3);
+            registry.readWriteLock("p-rw");
+            registry.event("p-event");
+            registry.condition("p-condition", "p-lock");
+            registry.barrier("p-barrier", 2);
+            registry.queue("p-queue", 10);
+            registry.resourcePool("p-pool", java.util.List.of("a", "b"));
+            try (var workers = registry.workerPool("p-workers", 2, 10)) {
+                registry.rateLimiter("p-limiter", 5, java.time.Duration.ofSeconds(1));
+                registry.keyedLocks("p-keyed");
+                MeterRegistry meters = context.getBean(MeterRegistry.class);
+                java.util.Map<String, String> expectedKinds = java.util.Map.ofEntries(
+                        java.util.Map.entry("p-lock", "lock"), java.util.Map.entry("p-semaphore", "semaphore"),
+                        java.util.Map.entry("p-rw", "read_write_lock"), java.util.Map.entry("p-event", "event"),
+                        java.util.Map.entry("p-condition", "condition"), java.util.Map.entry("p-barrier", "barrier"),
+                        java.util.Map.entry("p-queue", "queue"), java.util.Map.entry("p-pool", "resource_pool"),
+                        java.util.Map.entry("p-workers", "worker_pool"), java.util.Map.entry("p-limiter", "rate_limiter"),
+                        java.util.Map.entry("p-keyed", "lock"));
+                expectedKinds.forEach((name, kind) -> {
+                    assertThat(meters.find("signalbox.capacity").tag("name", name).tag("kind", kind).gauge())
+                            .as("capacity gauge of %s", name).isNotNull();
+                    assertThat(meters.find("signalbox.wait").tag("name", name).tag("kind", kind).timer())
+                            .as("wait timer of %s", name).isNotNull();
+                });
+                assertThat(registry.registrations()).extracting(Registration::name)
+                        .containsExactlyInAnyOrderElementsOf(expectedKinds.keySet());
+                assertThat(meters.get("signalbox.capacity").tag("name", "p-semaphore").gauge().value()).isEqualTo(3.0);
+                assertThat(meters.get("signalbox.capacity").tag("name", "p-pool").gauge().value()).isEqualTo(2.0);
+                assertThatThrownBy(() -> registry.semaphore("p-lock", 2)).as("one name, one shape")
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("'p-lock' is already a lock");
+            }
+        });
+    }
+
+    @Test
+    void sloBoundariesAreConfigurable() {
+        runner.withUserConfiguration(ServiceConfiguration.class, MeterRegistryConfiguration.class)
+                .withPropertyValues("signalbox.metrics.slo=10ms,250ms", "signalbox.metrics.percentile-histogram=false")
+                .run(context -> {
+                    context.getBean(Counter.class).increment();
+                    var buckets = context.getBean(MeterRegistry.class).get("signalbox.wait").tag("name", "counter")
+                            .timer().takeSnapshot().histogramCounts();
+                    assertThat(buckets).extracting(b -> b.bucket(java.util.concurrent.TimeUnit.MILLISECONDS))
+                            .containsExactly(10.0, 250.0);
+                });
     }
 
     @Configuration(proxyBeanMethods = false)
