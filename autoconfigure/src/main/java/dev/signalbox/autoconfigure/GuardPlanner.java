@@ -104,13 +104,15 @@ final class GuardPlanner {
         return List.copyOf(advisors);
     }
 
-    /** The method's own annotation, or its class's for a public method. */
+    /** The method's own annotation, or its class's for a public instance method. */
     private static <A extends java.lang.annotation.Annotation> A find(Method method, Class<?> type, Class<A> annotation) {
         A own = AnnotatedElementUtils.findMergedAnnotation(method, annotation);
         if (own != null) {
             return own;
         }
-        return Modifier.isPublic(method.getModifiers()) ? AnnotatedElementUtils.findMergedAnnotation(type, annotation) : null;
+        int modifiers = method.getModifiers();
+        return Modifier.isPublic(modifiers) && !Modifier.isStatic(modifiers)
+                ? AnnotatedElementUtils.findMergedAnnotation(type, annotation) : null;
     }
 
     private static void requireInterceptable(Method method, String signature, String annotation) {

@@ -43,6 +43,7 @@ class AnnotationPlacementTest {
                     assertThatThrownBy(ledger::balance).as("another public method of the class shares the guard")
                             .isInstanceOf(GuardTimeoutException.class).hasMessageContaining("'ledger'");
                     assertThat(ledger.unguardedHelper()).as("a method with its own, different guard runs").isEqualTo(7);
+                    assertThat(Ledger.version()).isEqualTo(1);
                     release.countDown();
                     assertThat(holder.join()).isNull();
                     assertThat(ledger.balance()).isEqualTo(100);
@@ -145,6 +146,11 @@ class AnnotationPlacementTest {
         @Guarded("helpers")
         public int unguardedHelper() {
             return 7;
+        }
+
+        /** Static: a class-level annotation does not reach it (no proxy could), and it must not stop startup. */
+        public static int version() {
+            return 1;
         }
     }
 }
