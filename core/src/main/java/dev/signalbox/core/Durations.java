@@ -68,13 +68,15 @@ public final class Durations {
 
     /** The timeout in nanoseconds, saturated: {@link Long#MAX_VALUE} means forever. */
     static long toNanos(Duration timeout) {
-        requireTimeout(timeout);
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException e) {
+        if (timeout == FOREVER) {
             return Long.MAX_VALUE;
         }
+        requireTimeout(timeout);
+        // Compare first: Duration.toNanos() throws on overflow, and a throw per call is slow.
+        return timeout.compareTo(LONGEST_IN_NANOS) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
     }
+
+    private static final Duration LONGEST_IN_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
     /** Human-readable: {@code 250ms}, {@code 2s}, {@code 1.5s}, {@code forever}. */
     public static String format(Duration d) {

@@ -1,0 +1,146 @@
+package dev.signalbox.benchmarks;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.signalbox.autoconfigure.MicrometerPrimitiveMetrics;
+import dev.signalbox.autoconfigure.SignalboxProperties;
+import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.core.Lock;
+import dev.signalbox.core.Permit;
+import dev.signalbox.core.RateLimiter;
+import dev.signalbox.core.Semaphore;
+
+import io.github.bucket4j.Bucket;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One thread, nobody else around: the cost of taking and giving back a guard, or of one
+ * rate-limit check, for Signalbox and for what users would pick instead. Rate limiters are sized
+ * so that they never run dry during a measurement (the cost of admission, not of rejection).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class UncontendedBenchmark {
+
+    private static final int PLENTY = 1_000_000_000;
+
+    private final ReentrantLock reentrantLock = new ReentrantLock();
+    private final java.util.concurrent.Semaphore jucSemaphore = new java.util.concurrent.Semaphore(10);
+    private final Lock lock = Lock.create("bench-lock");
+    private final Semaphore semaphore = Semaphore.create("bench-semaphore", 10);
+    private Lock meteredLock;
+    private final RateLimiter rateLimiter = RateLimiter.create("bench-limit", PLENTY, Duration.ofSeconds(1));
+    private final Bulkhead bulkhead = Bulkhead.of("bench", BulkheadConfig.custom().maxConcurrentCalls(10).build());
+    private final io.github.resilience4j.ratelimiter.RateLimiter r4jRateLimiter = io.github.resilience4j.ratelimiter.RateLimiter.of(
+            "bench", RateLimiterConfig.custom().limitForPeriod(PLENTY).limitRefreshPeriod(Duration.ofSeconds(1))
+                    .timeoutDuration(Duration.ZERO).build());
+    @SuppressWarnings("UnstableApiUsage")
+    private final com.google.common.util.concurrent.RateLimiter guavaRateLimiter =
+            com.google.common.util.concurrent.RateLimiter.create(PLENTY);
+    private final Bucket bucket = Bucket.builder()
+            .addLimit(limit -> limit.capacity(PLENTY).refillGreedy(PLENTY, Duration.ofSeconds(1))).build();
+    private int counter;
+
+    @Setup
+    public void setUp() {
+        SignalboxProperties.Metrics metrics = new SignalboxProperties.Metrics();
+        SignalboxRegistry registry = new SignalboxRegistry(new MicrometerPrimitiveMetrics(new SimpleMeterRegistry(), metrics));
+        meteredLock = registry.lock("bench-metered");
+    }
+
+    @Benchmark
+    public int plainCall() {
+        return ++counter;
+    }
+
+    @Benchmark
+    public int reentrantLock() {
+        reentrantLock.lock();
+        try {
+            return ++counter;
+        } finally {
+            reentrantLock.unlock();
+        }
+    }
+
+    @Benchmark
+    public int jucSemaphore() {
+        jucSemaphore.acquireUninterruptibly();
+        try {
+            return ++counter;
+        } finally {
+            jucSemaphore.release();
+        }
+    }
+
+    @Benchmark
+    public int signalboxLock() throws InterruptedException {
+        try (Permit ignored = lock.acquire()) {
+            return ++counter;
+        }
+    }
+
+    @Benchmark
+    public int signalboxSemaphore() throws InterruptedException {
+        try (Permit ignored = semaphore.acquire()) {
+            return ++counter;
+        }
+    }
+
+    /** The lock as the Spring starter makes it: reporting to Micrometer (percentile histograms on). */
+    @Benchmark
+    public int signalboxLockWithMicrometer() throws InterruptedException {
+        try (Permit ignored = meteredLock.acquire()) {
+            return ++counter;
+        }
+    }
+
+    @Benchmark
+    public int resilience4jBulkhead() {
+        bulkhead.acquirePermission();
+        try {
+            return ++counter;
+        } finally {
+            bulkhead.onComplete();
+        }
+    }
+
+    @Benchmark
+    public boolean signalboxRateLimiter() {
+        return rateLimiter.tryAcquire();
+    }
+
+    @Benchmark
+    public boolean resilience4jRateLimiter() {
+        return r4jRateLimiter.acquirePermission();
+    }
+
+    @Benchmark
+    public boolean guavaRateLimiter() {
+        return guavaRateLimiter.tryAcquire();
+    }
+
+    @Benchmark
+    public boolean bucket4j() {
+        return bucket.tryConsume(1);
+    }
+}
