@@ -30,6 +30,7 @@ final class BlockingWaiter<T> extends Waiter<T> {
      * @throws InterruptedException if interrupted first (the waiter has then been abandoned)
      */
     boolean await(long timeoutNanos) throws InterruptedException {
+        spinBriefly();
         boolean timed = timeoutNanos != Long.MAX_VALUE;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         boolean interruptedAfterGrant = false;
@@ -62,6 +63,22 @@ final class BlockingWaiter<T> extends Waiter<T> {
             }
         }
     }
+
+    /**
+     * A hand-off often arrives within a microsecond or two: a short spin saves the park/unpark round
+     * trip, as the JDK's own queued synchronizers do. Virtual threads never spin: parking one is
+     * cheap, and spinning would hold its carrier.
+     */
+    private void spinBriefly() {
+        if (thread.isVirtual()) {
+            return;
+        }
+        for (int i = 0; i < SPINS && !isGranted(); i++) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static final int SPINS = 256;
 
     /** Parks until granted, whatever interrupts arrive meanwhile; restores the interrupt status after. */
     void awaitUninterruptibly() {
