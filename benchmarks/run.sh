@@ -27,4 +27,5 @@ done
 { echo '['; sed -e '1d' -e '$d' "$out/uncontended.json"; echo ','; sed -e '1d' -e '$d' "$out/contended-2.json"; echo ',';
   sed -e '1d' -e '$d' "$out/contended-8.json"; echo ']'; } > "$out/all.json"
 "$java" -cp "$jar" dev.signalbox.benchmarks.report.ResultsReport "$out/all.json" benchmarks/results.md benchmarks/results.svg
-{ echo; echo '## Async waiters'; echo; sed 's/^/    /' "$out/footprint.txt"; } >> benchmarks/results.md
+{ echo; echo '## Async waiters'; echo; sed 's/^/    /' "$out/footprint.txt";
+  echo; echo "Run: $(date -u +%F), ${1:-full} mode ($iterations), $("$java" -version 2>&1 | head -1), $(nproc) cores."; } >> benchmarks/results.md
