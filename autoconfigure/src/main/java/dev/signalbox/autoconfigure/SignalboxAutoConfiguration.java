@@ -59,20 +59,28 @@ public final class SignalboxAutoConfiguration {
         if (real.size() == 1) {
             return real.get(0);
         }
+        PrimitiveListener[] all = real.toArray(PrimitiveListener[]::new);
+        // Plain loops over an array: a capturing lambda per event would allocate on the hot path.
         return new PrimitiveListener() {
             @Override
             public void onArrival(Primitive primitive) {
-                real.forEach(l -> l.onArrival(primitive));
+                for (PrimitiveListener l : all) {
+                    l.onArrival(primitive);
+                }
             }
 
             @Override
             public void onWaitEnded(Primitive primitive, long waitNanos, Outcome outcome) {
-                real.forEach(l -> l.onWaitEnded(primitive, waitNanos, outcome));
+                for (PrimitiveListener l : all) {
+                    l.onWaitEnded(primitive, waitNanos, outcome);
+                }
             }
 
             @Override
             public void onReleased(Primitive primitive, long holdNanos) {
-                real.forEach(l -> l.onReleased(primitive, holdNanos));
+                for (PrimitiveListener l : all) {
+                    l.onReleased(primitive, holdNanos);
+                }
             }
         };
     }
