@@ -54,7 +54,7 @@
       var tr = document.createElement('tr');
       tr.className = 'primitive' + (r.waiting > 0 ? ' contended' : '') + (r.name === selected ? ' selected' : '');
       tr.setAttribute('data-name', r.name);
-      tr.appendChild(td(r.name + (r.keys >= 0 ? ' (' + r.keys + ' keys)' : ''), 'name'));
+      tr.appendChild(td(r.name + (r.keys >= 0 ? ' (keyed: ' + r.keys + ' live)' : ''), 'name'));
       tr.appendChild(td(r.kind)); tr.appendChild(td(r.scope));
       tr.appendChild(td(r.waiting, 'num waiting'));
       var sparkCell = document.createElement('td'), canvas = document.createElement('canvas');

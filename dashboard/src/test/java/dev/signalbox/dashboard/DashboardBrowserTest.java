@@ -32,6 +32,8 @@ import org.springframework.context.annotation.Bean;
 
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.annotation.RateLimited;
+import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.core.BoundedQueue;
 import dev.signalbox.core.SignalboxException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,6 +59,16 @@ class DashboardBrowserTest {
         @Bean
         Ledger ledger() {
             return new Ledger();
+        }
+
+        /** A full work queue, which the page must flag. */
+        @Bean
+        BoundedQueue<String> jobs(SignalboxRegistry registry) {
+            BoundedQueue<String> jobs = registry.queue("jobs", 8);
+            for (int i = 0; i < 8; i++) {
+                jobs.offer("job-" + i);
+            }
+            return jobs;
         }
     }
 
@@ -96,8 +108,11 @@ class DashboardBrowserTest {
         }
         load.add(loop("load-accounts", () -> ledger.transfer("acct-" + (System.nanoTime() % 4))));
         load.add(loop("load-fraud", () -> {
-            ledger.check();
-            Thread.sleep(20);
+            try {
+                ledger.check();
+            } finally {
+                Thread.sleep(20);
+            }
         }));
 
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
@@ -106,7 +121,7 @@ class DashboardBrowserTest {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                "--disable-dev-shm-usage", "--window-size=1500,1000",
+                "--disable-dev-shm-usage", "--window-size=1600,1000",
                 "--user-data-dir=" + Files.createTempDirectory("signalbox-chromium").toAbsolutePath());
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(BOUND);
@@ -136,7 +151,8 @@ class DashboardBrowserTest {
         wait.until(d -> !d.findElements(By.cssSelector("tr[data-name='ledger']")).isEmpty());
         assertThat((List<Object>) js.executeScript(
                 "return Array.from(document.querySelectorAll('tr.primitive')).map(function (r) { return r.dataset.name; });"))
-                .contains("ledger", "accounts", "fraud-api");
+                .contains("ledger", "accounts", "fraud-api", "jobs");
+        assertThat(text(js, "tr[data-name='jobs'] td.warnings")).contains("queue at capacity");
 
         js.executeScript("window.__notReloaded = true;");
         String firstClock = wait.until(d -> textOrNull(By.id("clock")));
@@ -151,6 +167,15 @@ class DashboardBrowserTest {
         js.executeScript("document.querySelector(\"tr[data-name='ledger'] td.name\").click();");
         wait.until(d -> text(js, "#holders tbody").contains("load-ledger-"));
         wait.until(d -> paintedPixels(js, "#chart-depth") > 0 && paintedPixels(js, "#chart-outcomes") > 0);
+        js.executeScript("document.getElementById('pause').click();");
+        String pausedOverview = text(js, "#overview tbody");
+        String pausedClock = text(js, "#clock");
+        assertThat(text(js, "#status")).isEqualTo("paused");
+        sleepOneTick();
+        assertThat(text(js, "#clock")).as("a paused page stops updating").isEqualTo(pausedClock);
+        assertThat(text(js, "#overview tbody")).isEqualTo(pausedOverview);
+        js.executeScript("document.getElementById('pause').click();");
+        wait.until(d -> !text(js, "#clock").equals(pausedClock));
         assertThat(driver.findElement(By.id("detail-title")).getText()).isEqualTo("ledger");
 
         Path target = Path.of("target");
@@ -168,6 +193,14 @@ class DashboardBrowserTest {
                 var text = document.querySelector('#overview tbody').textContent;
                 if (seen.indexOf(text) < 0) { seen.push(text); }
                 return seen;""");
+    }
+
+    private static void sleepOneTick() {
+        try {
+            Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String text(JavascriptExecutor js, String selector) {
