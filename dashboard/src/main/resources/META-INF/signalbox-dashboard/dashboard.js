@@ -102,7 +102,7 @@
     var row = d.row || {};
     document.getElementById('detail-shape').textContent = (row.shape || '') +
       (row.kind === 'barrier' ? ': ' + row.waiting + ' of ' + row.capacity + ' parties arrived in this generation' : '') +
-      (row.kind === 'rate_limiter' ? ': ' + Math.max(0, row.capacity - row.active) + ' tokens left of ' + row.capacity : '') +
+      (d.tokensLeft !== undefined ? ': ' + d.tokensLeft + ' tokens left of ' + row.capacity + '; admitted and rejected per second in the last chart' : '') +
       (row.kind === 'queue' || row.kind === 'worker_pool' ? ': ' + row.active + ' queued of ' + row.capacity : '');
     var h = d.history, pick = function (k) { return h.map(function (s) { return s[k]; }); };
     drawLines(document.getElementById('chart-depth'), [{ values: pick('waiting'), color: '#b3261e' }, { values: pick('active'), color: '#1a73e8' }]);

@@ -24,6 +24,7 @@ import dev.signalbox.core.Kind;
 import dev.signalbox.core.KeyedRegistry;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Primitive;
+import dev.signalbox.core.RateLimiter;
 import dev.signalbox.core.Snapshot;
 
 /**
@@ -91,13 +92,16 @@ public final class DashboardSampler implements SmartLifecycle {
         return rows;
     }
 
-    /** One primitive's row, history, holders and hottest keys; empty for an unknown name. */
+    /** One primitive's row, history, holders, hottest keys (keyed) and tokens left (rate limiter); empty for an unknown name. */
     Optional<Map<String, Object>> detail(String name) {
         return registry.registration(name).map(registration -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("row", rows.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null));
             SampleHistory history = histories.get(name);
             out.put("history", history == null ? List.of() : history.last(historySamples));
+            if (registration.primitive() instanceof RateLimiter limiter) {
+                out.put("tokensLeft", limiter.availableTokens());
+            }
             List<Map<String, Object>> holders = new ArrayList<>();
             KeyedRegistry<?, ?> keyed = registration.keyedRegistry();
             if (keyed == null) {

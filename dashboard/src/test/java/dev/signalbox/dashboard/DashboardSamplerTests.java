@@ -14,6 +14,7 @@ import dev.signalbox.core.BoundedQueue;
 import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;
+import dev.signalbox.core.RateLimiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,6 +79,15 @@ class DashboardSamplerTests {
                     .singleElement().asString().contains(Thread.currentThread().getName());
         }
         assertThat(sampler.detail("nope")).isEmpty();
+    }
+
+    @Test
+    void detailOfARateLimiterShowsTheTokensLeft() {
+        RateLimiter limiter = registry.rateLimiter("fraud-api", 5, Duration.ofHours(1));
+        assertThat(limiter.tryAcquire(2)).isTrue();
+        DashboardSampler sampler = sampler();
+        sampler.tick();
+        assertThat(sampler.detail("fraud-api").orElseThrow().get("tokensLeft")).isEqualTo(3);
     }
 
     @Test
