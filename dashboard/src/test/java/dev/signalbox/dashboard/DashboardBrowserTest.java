@@ -53,8 +53,14 @@ class DashboardBrowserTest {
     private static final Path CHROMEDRIVER = Path.of(System.getProperty("signalbox.chromedriver", "/usr/bin/chromedriver"));
     private static final Duration BOUND = Duration.ofSeconds(20);
 
+    /** Without Spring Security (on this module's test classpath for DashboardSecurityTests). */
     @SpringBootConfiguration
-    @EnableAutoConfiguration
+    @EnableAutoConfiguration(excludeName = {
+            "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+            "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"})
     static class LoadedApp {
         @Bean
         Ledger ledger() {
