@@ -23,7 +23,7 @@ public class DashboardProperties {
     private Duration holdWarning = Duration.ofSeconds(5);
 
     /** The most rows the live stream sends each second, the most contended first; the rest are counted. */
-    private int maxRows = 200;
+    private int maxRows = 100;
 
     /** Role a user must have to see the page and its data (checked with HttpServletRequest.isUserInRole); empty: none beyond the application's own security. */
     private String requiredRole = "";

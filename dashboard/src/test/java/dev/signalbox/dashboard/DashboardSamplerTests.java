@@ -171,8 +171,11 @@ class DashboardSamplerTests {
             sampler.tick();
         }
         double micros = (System.nanoTime() - start) / 1_000.0 / ticks;
-        System.out.printf("signalbox-dashboard: one sampler tick over %d primitives took %.0f µs on average%n",
-                sampler.rows().size(), micros);
+        int streamBytes = tools.jackson.databind.json.JsonMapper.builder().build()
+                .writeValueAsString(sampler.overview(false)).length();
+        System.out.printf("signalbox-dashboard: one sampler tick over %d primitives took %.0f µs on average;"
+                + " one stream event (max-rows %d) is %d bytes%n",
+                sampler.rows().size(), micros, properties.getMaxRows(), streamBytes);
         assertThat(sampler.rows()).hasSize(1_000);
     }
 
