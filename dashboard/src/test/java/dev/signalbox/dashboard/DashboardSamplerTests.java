@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.core.Barrier;
+import dev.signalbox.core.BarrierBrokenException;
 import dev.signalbox.core.BoundedQueue;
+import dev.signalbox.core.KeyedRegistry;
 import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;
@@ -79,6 +82,41 @@ class DashboardSamplerTests {
                     .singleElement().asString().contains(Thread.currentThread().getName());
         }
         assertThat(sampler.detail("nope")).isEmpty();
+    }
+
+    @Test
+    void barrierShowsArrivedPartiesAndABrokenGenerationIsFlagged() throws Exception {
+        Barrier settlement = registry.barrier("settlement", 3);
+        CompletableFuture<Integer> first = settlement.awaitAsync(Duration.ofSeconds(30));
+        DashboardSampler sampler = sampler();
+        sampler.tick();
+        PrimitiveRow arrived = sampler.rows().get(0);
+        assertThat(arrived.waiting()).as("parties arrived in this generation").isEqualTo(1);
+        assertThat(arrived.capacity()).isEqualTo(3);
+        assertThat(arrived.warnings()).isEmpty();
+
+        settlement.abort();
+        assertThatThrownBy(() -> first.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(BarrierBrokenException.class);
+        sampler.tick();
+        assertThat(sampler.rows().get(0).warnings()).contains("barrier broken");
+        assertThat(sampler.rows().get(0).waiting()).isZero();
+    }
+
+    @Test
+    void keyedGuardDetailListsItsHottestKeysAndTheirHolders() throws Exception {
+        KeyedRegistry<String, Lock> accounts = registry.keyedLocks("accounts");
+        try (KeyedRegistry.Handle<String, Lock> handle = accounts.borrow("acct-42");
+                Permit permit = handle.primitive().acquire(Duration.ofSeconds(1))) {
+            DashboardSampler sampler = sampler();
+            sampler.tick();
+            Map<String, Object> detail = sampler.detail("accounts").orElseThrow();
+            assertThat(detail.get("hottestKeys")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                    .singleElement().asString().contains("acct-42");
+            assertThat(detail.get("holders")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                    .singleElement().asString().contains("acct-42").contains(Thread.currentThread().getName());
+            assertThat(sampler.rows().get(0).keys()).isEqualTo(1);
+            assertThat(sampler.rows().get(0).active()).isEqualTo(1);
+        }
     }
 
     @Test
