@@ -122,6 +122,12 @@
       [k.key, k.borrowers, k.waiting, k.active].forEach(function (v, i) { tr.appendChild(td(v, i ? 'num' : '')); });
       keys.appendChild(tr);
     });
+    var waitingKeys = document.querySelector('#keys-waiting tbody'); waitingKeys.textContent = '';
+    (d.keysByWaiting || []).forEach(function (k) {
+      var tr = document.createElement('tr');
+      [k.key, k.waiting, k.active].forEach(function (v, i) { tr.appendChild(td(v, i ? 'num' : '')); });
+      waitingKeys.appendChild(tr);
+    });
   }
 
   document.querySelectorAll('th[data-sort]').forEach(function (th) {

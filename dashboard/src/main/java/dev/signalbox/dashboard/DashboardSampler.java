@@ -119,11 +119,28 @@ public final class DashboardSampler implements SmartLifecycle {
                     s.holders().forEach(h -> holders.add(describe(h, String.valueOf(entry.key()))));
                 }
                 out.put("hottestKeys", hottest);
+                out.put("keysByWaiting", keysByWaiting(keyed));
             }
             holders.sort(Comparator.comparing(h -> -((Long) h.get("heldMillis"))));
             out.put("holders", holders);
             return out;
         });
+    }
+
+    /** The keys with the most callers waiting now, most first; only keys with someone waiting. */
+    private static List<Map<String, Object>> keysByWaiting(KeyedRegistry<?, ?> keyed) {
+        record KeyWaiting(String key, int waiting, int active) {
+        }
+        return keyed.entries().stream()
+                .map(entry -> {
+                    Snapshot s = ((Primitive) entry.primitive()).snapshot();
+                    return new KeyWaiting(String.valueOf(entry.key()), s.waiting(), s.active());
+                })
+                .filter(k -> k.waiting() > 0)
+                .sorted(Comparator.comparingInt(KeyWaiting::waiting).reversed())
+                .limit(HOTTEST_KEYS)
+                .map(k -> Map.<String, Object>of("key", k.key(), "waiting", k.waiting(), "active", k.active()))
+                .toList();
     }
 
     private PrimitiveRow sample(Registration registration, long now) {

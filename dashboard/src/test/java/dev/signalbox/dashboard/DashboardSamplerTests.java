@@ -114,6 +114,12 @@ class DashboardSamplerTests {
                     .singleElement().asString().contains("acct-42");
             assertThat(detail.get("holders")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
                     .singleElement().asString().contains("acct-42").contains(Thread.currentThread().getName());
+            assertThat(detail.get("keysByWaiting")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).isEmpty();
+            CompletableFuture<Permit> waiter = handle.primitive().acquireAsync(Duration.ofSeconds(30));
+            assertThat(sampler.detail("accounts").orElseThrow().get("keysByWaiting"))
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                    .singleElement().asString().contains("acct-42").contains("waiting=1");
+            waiter.cancel(true);
             assertThat(sampler.rows().get(0).keys()).isEqualTo(1);
             assertThat(sampler.rows().get(0).active()).isEqualTo(1);
         }
