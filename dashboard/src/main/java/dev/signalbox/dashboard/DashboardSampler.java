@@ -1,0 +1,237 @@
+package dev.signalbox.dashboard;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.context.SmartLifecycle;
+
+import dev.signalbox.autoconfigure.Registration;
+import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.core.Holder;
+import dev.signalbox.core.Kind;
+import dev.signalbox.core.KeyedRegistry;
+import dev.signalbox.core.Outcome;
+import dev.signalbox.core.Primitive;
+import dev.signalbox.core.RateLimiter;
+import dev.signalbox.core.Snapshot;
+
+/**
+ * Once a second, on its own thread, reads every primitive's state and drains what
+ * {@link DashboardRecorder} counted, appends a {@link Sample} to each primitive's
+ * {@link SampleHistory} (the server-side ring that fills the page's charts on opening), and
+ * publishes the overview to the open streams. Guarded calls never wait for it: they only did their
+ * atomic adds.
+ */
+public final class DashboardSampler implements SmartLifecycle {
+
+    private static final Log log = LogFactory.getLog(DashboardSampler.class);
+    static final int SPARKLINE_SECONDS = 60;
+    private static final int HOTTEST_KEYS = 10;
+
+    private final SignalboxRegistry registry;
+    private final DashboardRecorder recorder;
+    private final DashboardStream stream;
+    private final DashboardProperties properties;
+    private final Clock clock;
+    private final int historySamples;
+    private final Map<String, SampleHistory> histories = new ConcurrentHashMap<>();
+    private volatile List<PrimitiveRow> rows = List.of();
+    private volatile ScheduledExecutorService timer;
+
+    DashboardSampler(SignalboxRegistry registry, DashboardRecorder recorder, DashboardStream stream,
+            DashboardProperties properties, Clock clock) {
+        this.registry = registry;
+        this.recorder = recorder;
+        this.stream = stream;
+        this.properties = properties;
+        this.clock = clock;
+        this.historySamples = (int) Math.max(1, properties.getHistory().toSeconds());
+    }
+
+    /** Samples every primitive once and publishes the overview; what the timer runs each second. */
+    public void tick() {
+        long now = clock.instant().getEpochSecond();
+        List<PrimitiveRow> fresh = new ArrayList<>();
+        for (Registration registration : registry.registrations()) {
+            fresh.add(sample(registration, now));
+        }
+        fresh.sort(PrimitiveRow::byContention);
+        rows = List.copyOf(fresh);
+        if (stream.subscribers() > 0) {
+            stream.publish(overview(false));
+        }
+    }
+
+    /** The overview of the last tick, most contended first, at most {@code signalbox.dashboard.max-rows} rows. */
+    Map<String, Object> overview(boolean withWaitingHistory) {
+        List<PrimitiveRow> all = rows;
+        List<PrimitiveRow> shown = all.subList(0, Math.min(all.size(), Math.max(0, properties.getMaxRows())));
+        if (withWaitingHistory) {
+            shown = shown.stream().map(r -> r.withWaitingHistory(waitingHistory(r.name()))).toList();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("time", clock.instant().toString());
+        out.put("total", all.size());
+        out.put("primitives", shown);
+        return out;
+    }
+
+    List<PrimitiveRow> rows() {
+        return rows;
+    }
+
+    /** One primitive's row, history, holders, hottest keys (keyed) and tokens left (rate limiter); empty for an unknown name. */
+    Optional<Map<String, Object>> detail(String name) {
+        return registry.registration(name).map(registration -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("row", rows.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null));
+            SampleHistory history = histories.get(name);
+            out.put("history", history == null ? List.of() : history.last(historySamples));
+            if (registration.primitive() instanceof RateLimiter limiter) {
+                out.put("tokensLeft", limiter.availableTokens());
+            }
+            List<Map<String, Object>> holders = new ArrayList<>();
+            KeyedRegistry<?, ?> keyed = registration.keyedRegistry();
+            if (keyed == null) {
+                registration.snapshot().holders().forEach(h -> holders.add(describe(h, null)));
+            } else {
+                List<Map<String, Object>> hottest = new ArrayList<>();
+                for (KeyedRegistry.Entry<?, ?> entry : keyed.hottest(HOTTEST_KEYS)) {
+                    Snapshot s = ((Primitive) entry.primitive()).snapshot();
+                    Map<String, Object> key = new LinkedHashMap<>();
+                    key.put("key", String.valueOf(entry.key()));
+                    key.put("borrowers", entry.borrowers());
+                    key.put("waiting", s.waiting());
+                    key.put("active", s.active());
+                    hottest.add(key);
+                    s.holders().forEach(h -> holders.add(describe(h, String.valueOf(entry.key()))));
+                }
+                out.put("hottestKeys", hottest);
+                out.put("keysByWaiting", keysByWaiting(keyed));
+            }
+            holders.sort(Comparator.comparing(h -> -((Long) h.get("heldMillis"))));
+            out.put("holders", holders);
+            return out;
+        });
+    }
+
+    /** The keys with the most callers waiting now, most first; only keys with someone waiting. */
+    private static List<Map<String, Object>> keysByWaiting(KeyedRegistry<?, ?> keyed) {
+        record KeyWaiting(String key, int waiting, int active) {
+        }
+        return keyed.entries().stream()
+                .map(entry -> {
+                    Snapshot s = ((Primitive) entry.primitive()).snapshot();
+                    return new KeyWaiting(String.valueOf(entry.key()), s.waiting(), s.active());
+                })
+                .filter(k -> k.waiting() > 0)
+                .sorted(Comparator.comparingInt(KeyWaiting::waiting).reversed())
+                .limit(HOTTEST_KEYS)
+                .map(k -> Map.<String, Object>of("key", k.key(), "waiting", k.waiting(), "active", k.active()))
+                .toList();
+    }
+
+    private PrimitiveRow sample(Registration registration, long now) {
+        String name = registration.name();
+        Snapshot snapshot = registration.snapshot();
+        PrimitiveActivity activity = recorder.activity(name);
+        long[] outcomes = activity == null ? new long[Outcome.values().length] : activity.drainOutcomes();
+        float[] wait = activity == null ? new float[2] : activity.drainWaitPercentiles();
+        float[] hold = activity == null ? new float[2] : activity.drainHoldPercentiles();
+        SampleHistory history = histories.computeIfAbsent(name, n -> new SampleHistory(historySamples));
+        Sample previous = history.latest();
+        Sample sample = new Sample(now, snapshot.waiting(), snapshot.active(), snapshot.capacity(),
+                (int) outcomes[Outcome.ACQUIRED.ordinal()], (int) outcomes[Outcome.TIMEOUT.ordinal()],
+                (int) outcomes[Outcome.REJECTED.ordinal()], (int) outcomes[Outcome.BROKEN.ordinal()],
+                wait[0], wait[1], hold[0], hold[1]);
+        history.add(sample);
+        long oldestHold = snapshot.holders().stream().mapToLong(h -> h.heldFor().toMillis()).max().orElse(0);
+        KeyedRegistry<?, ?> keyed = registration.keyedRegistry();
+        return new PrimitiveRow(name, registration.kind().tag(), registration.scope().tag(), registration.shape(),
+                keyed == null ? -1 : keyed.size(), sample.waiting(), sample.active(), sample.capacity(),
+                sample.acquired(), sample.timeouts(), sample.rejected(), sample.waitP50(), sample.waitP99(),
+                sample.holdP50(), sample.holdP99(), oldestHold,
+                warnings(registration.kind(), sample, previous, oldestHold), List.of());
+    }
+
+    private List<String> warnings(Kind kind, Sample now, Sample previous, long oldestHoldMillis) {
+        List<String> warnings = new ArrayList<>(0);
+        Duration threshold = properties.getHoldWarning();
+        if (oldestHoldMillis > threshold.toMillis()) {
+            warnings.add("held for " + oldestHoldMillis / 1000 + " s (over " + threshold.toSeconds() + " s)");
+        }
+        if (now.timeouts() > 0 && (previous == null || now.timeouts() >= previous.timeouts())) {
+            warnings.add("timeouts rising");
+        }
+        if (now.broken() > 0) {
+            warnings.add("barrier broken");
+        }
+        if ((kind == Kind.QUEUE || kind == Kind.WORKER_POOL) && now.capacity() > 0 && now.active() >= now.capacity()) {
+            warnings.add("queue at capacity");
+        }
+        return warnings;
+    }
+
+    private List<Integer> waitingHistory(String name) {
+        SampleHistory history = histories.get(name);
+        return history == null ? List.of() : history.last(SPARKLINE_SECONDS).stream().map(Sample::waiting).toList();
+    }
+
+    private static Map<String, Object> describe(Holder holder, String key) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("holder", holder.description());
+        out.put("permits", holder.permits());
+        out.put("since", holder.since().toString());
+        out.put("heldMillis", holder.heldFor().toMillis());
+        if (key != null) {
+            out.put("key", key);
+        }
+        return out;
+    }
+
+    @Override
+    public void start() {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "signalbox-dashboard-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleAtFixedRate(this::tickSafely, 0, 1, TimeUnit.SECONDS);
+        timer = executor;
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            log.warn("Signalbox dashboard: a sampler tick failed; the next one will retry", e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService executor = timer;
+        timer = null;
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        stream.closeAll();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return timer != null;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.signalbox.dashboard;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+import dev.signalbox.autoconfigure.SignalboxAutoConfiguration;
+import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.core.Lock;
+import dev.signalbox.core.Permit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DashboardAutoConfigurationTests {
+
+    private final WebApplicationContextRunner web = new WebApplicationContextRunner().withConfiguration(
+            AutoConfigurations.of(SignalboxAutoConfiguration.class, DashboardAutoConfiguration.class));
+
+    @Test
+    void servletApplicationGetsThePageTheSamplerAndTheRecorder() {
+        web.run(context -> assertThat(context).hasSingleBean(DashboardController.class)
+                .hasSingleBean(DashboardSampler.class).hasSingleBean(DashboardRecorder.class)
+                .getBean(DashboardProperties.class).extracting(DashboardProperties::getPath).isEqualTo("/signalbox"));
+    }
+
+    @Test
+    void nonWebApplicationGetsNoDashboard() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(SignalboxAutoConfiguration.class, DashboardAutoConfiguration.class))
+                .run(context -> assertThat(context).doesNotHaveBean(DashboardController.class)
+                        .doesNotHaveBean(DashboardSampler.class));
+    }
+
+    @Test
+    void dashboardCanBeSwitchedOff() {
+        web.withPropertyValues("signalbox.dashboard.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(DashboardController.class)
+                        .doesNotHaveBean(DashboardRecorder.class).hasSingleBean(SignalboxRegistry.class));
+    }
+
+    @Test
+    void switchingSignalboxOffAlsoSwitchesOffTheDashboard() {
+        web.withPropertyValues("signalbox.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(DashboardController.class));
+    }
+
+    @Test
+    void propertiesBindWithDurations() {
+        web.withPropertyValues("signalbox.dashboard.path=/ops/locks", "signalbox.dashboard.hold-warning=250ms",
+                "signalbox.dashboard.history=2m", "signalbox.dashboard.required-role=OPS").run(context -> {
+                    DashboardProperties properties = context.getBean(DashboardProperties.class);
+                    assertThat(properties.normalizedPath()).isEqualTo("/ops/locks");
+                    assertThat(properties.getHoldWarning()).isEqualTo(Duration.ofMillis(250));
+                    assertThat(properties.getHistory()).isEqualTo(Duration.ofMinutes(2));
+                    assertThat(properties.getRequiredRole()).isEqualTo("OPS");
+                });
+    }
+
+    @Test
+    void registryPrimitivesReportToTheDashboardRecorder() {
+        web.run(context -> {
+            context.getBean(DashboardSampler.class).stop(); // its timer would drain the counts before we read them
+            Lock lock = context.getBean(SignalboxRegistry.class).lock("orders");
+            try (Permit permit = lock.acquire(Duration.ofSeconds(1))) {
+                assertThat(lock.snapshot().holders()).hasSize(1);
+            }
+            PrimitiveActivity activity = context.getBean(DashboardRecorder.class).activity("orders");
+            assertThat(activity).isNotNull();
+            assertThat(activity.drainOutcomes()[dev.signalbox.core.Outcome.ACQUIRED.ordinal()]).isEqualTo(1);
+        });
+    }
+}
