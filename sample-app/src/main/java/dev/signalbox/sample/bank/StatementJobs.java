@@ -10,7 +10,7 @@ import org.springframework.stereotype.Service;
 
 /**
  * Monthly statements are produced in the background: requests queue (at most 100) and two workers
- * drain them. The queue depth shows as {@code signalbox_active{kind="worker_pool"}} and callers that
+ * drain them. The queue depth shows as {@code signalbox_waiting{kind="worker_pool"}}; callers that
  * find the queue full wait at most 1 s, then get a 503.
  */
 @Service
