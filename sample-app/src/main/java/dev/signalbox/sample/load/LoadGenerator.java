@@ -105,7 +105,7 @@ public class LoadGenerator {
         } else if (dice < 65) {
             ledger.statement(account);
         } else if (dice < 80) {
-            fraud.score("customer-" + random.nextInt(current == LoadShape.HOT_KEY ? 2 : 10));
+            fraud.score("customer-" + (current == LoadShape.HOT_KEY ? 0 : random.nextInt(10)));
         } else if (dice < 88) {
             reports.render(account);
         } else if (dice < 93) {

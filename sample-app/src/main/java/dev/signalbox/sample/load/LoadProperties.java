@@ -14,7 +14,7 @@ public record LoadProperties(boolean enabled, LoadShape shape, Integer callsPerT
 
     public LoadProperties {
         shape = shape == null ? LoadShape.STEADY : shape;
-        callsPerTick = callsPerTick == null ? 8 : callsPerTick;
+        callsPerTick = callsPerTick == null ? 20 : callsPerTick;
         if (callsPerTick < 1) {
             throw new IllegalArgumentException(
                     "sample.load.calls-per-tick = " + callsPerTick + ": must be at least 1");
