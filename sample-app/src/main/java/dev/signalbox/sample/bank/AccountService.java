@@ -1,9 +1,11 @@
 package dev.signalbox.sample.bank;
 
 import dev.signalbox.annotation.Guarded;
+import java.time.Duration;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import org.springframework.stereotype.Service;
 
 /**
@@ -17,6 +19,9 @@ public class AccountService {
 
     /** Customers of the sample bank, each starting with 1,000.00. */
     public static final long OPENING_BALANCE_CENTS = 100_000;
+
+    /** How long booking a transfer takes: the window in which an unguarded transfer loses updates. */
+    private static final Duration BOOKING_TIME = Duration.ofMillis(2);
 
     private final Map<String, Long> balances = new ConcurrentHashMap<>();
     private final LedgerService ledger;
@@ -53,7 +58,7 @@ public class AccountService {
         }
         long fromBalance = balance(from);
         long toBalance = balance(to);
-        Thread.yield(); // widens the read-modify-write window, as real I/O would
+        LockSupport.parkNanos(BOOKING_TIME.toNanos()); // writing to the core banking system
         balances.put(from, fromBalance - cents);
         balances.put(to, toBalance + cents);
         return new Transfer(from, to, cents);
