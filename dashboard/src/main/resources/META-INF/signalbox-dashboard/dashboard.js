@@ -119,7 +119,7 @@
     keysSection.hidden = !d.hottestKeys; keys.textContent = '';
     (d.hottestKeys || []).forEach(function (k) {
       var tr = document.createElement('tr');
-      [k.key, k.borrowers, k.waiting, k.active].forEach(function (v, i) { tr.appendChild(td(v, i ? 'num' : '')); });
+      [k.key, k.acquisitions, k.borrowers, k.waiting, k.active].forEach(function (v, i) { tr.appendChild(td(v, i ? 'num' : '')); });
       keys.appendChild(tr);
     });
     var waitingKeys = document.querySelector('#keys-waiting tbody'); waitingKeys.textContent = '';

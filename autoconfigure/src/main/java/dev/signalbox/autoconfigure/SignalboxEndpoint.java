@@ -83,6 +83,7 @@ public class SignalboxEndpoint {
                     Map<String, Object> key = new LinkedHashMap<>();
                     key.put("key", String.valueOf(entry.key()));
                     key.put("borrowers", entry.borrowers());
+                    key.put("acquisitions", entry.acquisitions());
                     key.put("waiting", s.waiting());
                     key.put("active", s.active());
                     return key;

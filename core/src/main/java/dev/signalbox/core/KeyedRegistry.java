@@ -115,6 +115,9 @@ public interface KeyedRegistry<K, P extends Primitive> {
     /** The {@code n} keys with the most borrowers now, most first: the "hot keys". */
     List<Entry<K, P>> hottest(int n);
 
+    /** The {@code n} keys borrowed most often since their primitives were created, most first. */
+    List<Entry<K, P>> busiest(int n);
+
     /**
      * Re-checks every key that nobody borrows but whose primitive was not idle, and evicts those
      * that are idle now. Borrows and closes already do this a few keys at a time; call it to
@@ -148,7 +151,9 @@ public interface KeyedRegistry<K, P extends Primitive> {
      * @param key the key
      * @param primitive its primitive
      * @param borrowers the handles open on it then (0 for a key kept only because not idle yet)
+     * @param acquisitions the borrows of this key since its primitive was created (an idle key is
+     *        evicted, so this counts its current burst of use); wraps after 2^32
      */
-    record Entry<K, P>(K key, P primitive, int borrowers) {
+    record Entry<K, P>(K key, P primitive, int borrowers, long acquisitions) {
     }
 }

@@ -124,12 +124,21 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
 
     @Override
     public List<Entry<K, P>> hottest(int n) {
+        return top(n, Comparator.comparingInt(Entry::borrowers), "hottest");
+    }
+
+    @Override
+    public List<Entry<K, P>> busiest(int n) {
+        return top(n, Comparator.comparingLong(Entry::acquisitions), "busiest");
+    }
+
+    /** The {@code n} live entries greatest by {@code order}, greatest first: one pass, a heap of n. */
+    private List<Entry<K, P>> top(int n, Comparator<Entry<K, P>> order, String what) {
         if (n < 0) {
             throw new IllegalArgumentException("keyed registry '" + name + "': cannot list the " + n
-                    + " hottest keys; ask for 0 or more");
+                    + " " + what + " keys; ask for 0 or more");
         }
-        Comparator<Entry<K, P>> byBorrowers = Comparator.comparingInt(Entry::borrowers);
-        PriorityQueue<Entry<K, P>> top = new PriorityQueue<>(Math.min(n, 1_024) + 1, byBorrowers);
+        PriorityQueue<Entry<K, P>> top = new PriorityQueue<>(Math.min(n, 1_024) + 1, order);
         for (Slot<K, P> slot : slots.values()) {
             Entry<K, P> entry = slot.entry();
             if (entry != null && n > 0) {
@@ -139,9 +148,9 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
                 }
             }
         }
-        List<Entry<K, P>> hottest = new ArrayList<>(top);
-        hottest.sort(byBorrowers.reversed());
-        return hottest;
+        List<Entry<K, P>> result = new ArrayList<>(top);
+        result.sort(order.reversed());
+        return result;
     }
 
     @Override
@@ -298,7 +307,7 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
         /** This slot as an entry, or null when it is dead. */
         KeyedRegistry.Entry<K, P> entry() {
             long s = state;
-            return s == DEAD ? null : new KeyedRegistry.Entry<>(key, primitive, handles(s));
+            return s == DEAD ? null : new KeyedRegistry.Entry<>(key, primitive, handles(s), s >>> 32);
         }
     }
 

@@ -316,6 +316,32 @@ class KeyedRegistryTest {
         assertThat(registry.entries()).isEmpty();
     }
 
+    /** Acquisitions count every borrow while the key stays live, whether or not its handles are still open. */
+    @Test
+    void busiestListsTheKeysBorrowedMostOftenSinceTheyBecameActive() {
+        KeyedRegistry<String, Lock> registry = locks();
+        KeyedRegistry.Handle<String, Lock> keepAlive = registry.borrow("alice");
+        KeyedRegistry.Handle<String, Lock> keepBob = registry.borrow("bob");
+        for (int i = 0; i < 5; i++) {
+            registry.borrow("alice").close();
+        }
+        registry.borrow("bob").close();
+        KeyedRegistry.Handle<String, Lock> carol = registry.borrow("carol");
+        assertThat(registry.busiest(2)).extracting(KeyedRegistry.Entry::key, KeyedRegistry.Entry::acquisitions)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", 6L), org.assertj.core.groups.Tuple.tuple("bob", 2L));
+        assertThat(registry.busiest(0)).isEmpty();
+        assertThatThrownBy(() -> registry.busiest(-1)).isInstanceOf(IllegalArgumentException.class);
+        keepAlive.close();
+        keepBob.close();
+        carol.close();
+        assertThat(registry.size()).as("counts do not keep idle keys alive").isZero();
+        registry.borrow("alice").close();
+        KeyedRegistry.Handle<String, Lock> again = registry.borrow("alice");
+        assertThat(registry.busiest(1)).singleElement()
+                .satisfies(e -> assertThat(e.acquisitions()).as("a re-created key starts counting afresh").isEqualTo(1L));
+        again.close();
+    }
+
     @Test
     void aFactoryFailureLeavesNoEntryAndReleasesKeysAlreadyBorrowed() {
         KeyedRegistry<String, Lock> registry = KeyedRegistry.create("accounts", key -> {

@@ -108,10 +108,11 @@ public final class DashboardSampler implements SmartLifecycle {
                 registration.snapshot().holders().forEach(h -> holders.add(describe(h, null)));
             } else {
                 List<Map<String, Object>> hottest = new ArrayList<>();
-                for (KeyedRegistry.Entry<?, ?> entry : keyed.hottest(HOTTEST_KEYS)) {
+                for (KeyedRegistry.Entry<?, ?> entry : keyed.busiest(HOTTEST_KEYS)) {
                     Snapshot s = ((Primitive) entry.primitive()).snapshot();
                     Map<String, Object> key = new LinkedHashMap<>();
                     key.put("key", String.valueOf(entry.key()));
+                    key.put("acquisitions", entry.acquisitions());
                     key.put("borrowers", entry.borrowers());
                     key.put("waiting", s.waiting());
                     key.put("active", s.active());

@@ -126,6 +126,29 @@ class DashboardSamplerTests {
     }
 
     @Test
+    void keyedGuardDetailRanksHotKeysByAcquisitions() throws Exception {
+        KeyedRegistry<String, Lock> accounts = registry.keyedLocks("accounts");
+        KeyedRegistry.Handle<String, Lock> busy = accounts.borrow("acct-busy");
+        KeyedRegistry.Handle<String, Lock> quiet = accounts.borrow("acct-quiet");
+        try {
+            for (int i = 0; i < 9; i++) {
+                try (Permit ignored = busy.primitive().acquire(Duration.ofSeconds(1))) {
+                    accounts.borrow("acct-busy").close();
+                }
+            }
+            DashboardSampler sampler = sampler();
+            sampler.tick();
+            assertThat(sampler.detail("accounts").orElseThrow().get("hottestKeys"))
+                    .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                    .hasSize(2)
+                    .first().asString().contains("acct-busy").contains("acquisitions=10");
+        } finally {
+            busy.close();
+            quiet.close();
+        }
+    }
+
+    @Test
     void detailOfARateLimiterShowsTheTokensLeft() {
         RateLimiter limiter = registry.rateLimiter("fraud-api", 5, Duration.ofHours(1));
         assertThat(limiter.tryAcquire(2)).isTrue();
