@@ -1,8 +1,11 @@
 package dev.signalbox.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import dev.signalbox.annotation.Scope;
+import dev.signalbox.core.Holder;
 import dev.signalbox.core.KeyedRegistry;
 import dev.signalbox.core.Kind;
 import dev.signalbox.core.Primitive;
@@ -60,7 +63,10 @@ public final class Registration {
         return keyed;
     }
 
-    /** The state now; for a keyed family, waiting and active summed over live keys, capacity per key. */
+    /**
+     * The state now; for a keyed family, waiting and active summed over live keys, capacity per key,
+     * and every key's holders (described with their key), oldest first.
+     */
     public Snapshot snapshot() {
         Primitive single = primitive;
         if (single != null) {
@@ -70,15 +76,20 @@ public final class Registration {
         int waiting = 0;
         int active = 0;
         int capacity = 0;
+        List<Holder> holders = new ArrayList<>();
         if (family != null) {
             for (KeyedRegistry.Entry<?, ?> entry : family.entries()) {
                 Snapshot s = ((Primitive) entry.primitive()).snapshot();
                 waiting += s.waiting();
                 active += s.active();
                 capacity = s.capacity();
+                for (Holder h : s.holders()) {
+                    holders.add(new Holder(h.description() + " [key " + entry.key() + "]", h.permits(), h.since(), h.heldFor()));
+                }
             }
         }
-        return new Snapshot(name, kind, waiting, active, capacity, List.of());
+        holders.sort(Comparator.comparing(Holder::since));
+        return new Snapshot(name, kind, waiting, active, capacity, holders);
     }
 
     void requireShape(Kind wantedKind, String wantedShape, boolean wantKeyed) {

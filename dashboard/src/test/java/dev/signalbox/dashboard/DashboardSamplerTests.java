@@ -177,6 +177,21 @@ class DashboardSamplerTests {
     }
 
     @Test
+    void aLongHoldOnOneKeyOfAKeyedGuardIsFlagged() throws Exception {
+        properties.setHoldWarning(Duration.ZERO);
+        KeyedRegistry<String, Lock> accounts = registry.keyedLocks("accounts");
+        DashboardSampler sampler = sampler();
+        try (KeyedRegistry.Handle<String, Lock> handle = accounts.borrow("acct-7");
+                Permit permit = handle.primitive().acquire(Duration.ofSeconds(1))) {
+            Thread.sleep(5); // the hold must be older than the zero threshold by at least a millisecond
+            sampler.tick();
+            assertThat(sampler.rows().get(0).warnings()).anyMatch(w -> w.startsWith("held for"));
+            assertThat(registry.registration("accounts").orElseThrow().snapshot().holders())
+                    .singleElement().satisfies(h -> assertThat(h.description()).endsWith("[key acct-7]"));
+        }
+    }
+
+    @Test
     void histogramPercentilesAreUpperBucketBoundsWithinAFactorOfTwo() {
         LatencyHistogram histogram = new LatencyHistogram();
         for (int i = 0; i < 98; i++) {
