@@ -103,7 +103,8 @@
     document.getElementById('detail-shape').textContent = (row.shape || '') +
       (row.kind === 'barrier' ? ': ' + row.waiting + ' of ' + row.capacity + ' parties arrived in this generation' : '') +
       (d.tokensLeft !== undefined ? ': ' + d.tokensLeft + ' tokens left of ' + row.capacity + '; admitted and rejected per second in the last chart' : '') +
-      (row.kind === 'queue' || row.kind === 'worker_pool' ? ': ' + row.active + ' queued of ' + row.capacity : '');
+      (row.kind === 'queue' ? ': ' + row.active + ' queued of ' + row.capacity : '') +
+      (d.queueCapacity !== undefined ? ': ' + d.queued + ' queued of ' + d.queueCapacity + ', ' + row.active + ' of ' + row.capacity + ' workers busy' : '');
     var h = d.history, pick = function (k) { return h.map(function (s) { return s[k]; }); };
     drawLines(document.getElementById('chart-depth'), [{ values: pick('waiting'), color: '#b3261e' }, { values: pick('active'), color: '#1a73e8' }]);
     drawLines(document.getElementById('chart-wait'), [{ values: pick('waitP50'), color: '#1a73e8' }, { values: pick('waitP99'), color: '#b3261e' }]);

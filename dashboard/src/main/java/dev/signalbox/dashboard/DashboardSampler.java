@@ -26,6 +26,7 @@ import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Primitive;
 import dev.signalbox.core.RateLimiter;
 import dev.signalbox.core.Snapshot;
+import dev.signalbox.core.WorkerPool;
 
 /**
  * Once a second, on its own thread, reads every primitive's state and drains what
@@ -102,6 +103,10 @@ public final class DashboardSampler implements SmartLifecycle {
             if (registration.primitive() instanceof RateLimiter limiter) {
                 out.put("tokensLeft", limiter.availableTokens());
             }
+            if (registration.primitive() instanceof WorkerPool pool) {
+                out.put("queued", pool.queued());
+                out.put("queueCapacity", pool.queueCapacity());
+            }
             List<Map<String, Object>> holders = new ArrayList<>();
             KeyedRegistry<?, ?> keyed = registration.keyedRegistry();
             if (keyed == null) {
@@ -164,10 +169,10 @@ public final class DashboardSampler implements SmartLifecycle {
                 keyed == null ? -1 : keyed.size(), sample.waiting(), sample.active(), sample.capacity(),
                 sample.acquired(), sample.timeouts(), sample.rejected(), sample.waitP50(), sample.waitP99(),
                 sample.holdP50(), sample.holdP99(), oldestHold,
-                warnings(registration.kind(), sample, previous, oldestHold), List.of());
+                warnings(registration, sample, previous, oldestHold), List.of());
     }
 
-    private List<String> warnings(Kind kind, Sample now, Sample previous, long oldestHoldMillis) {
+    private List<String> warnings(Registration registration, Sample now, Sample previous, long oldestHoldMillis) {
         List<String> warnings = new ArrayList<>(0);
         Duration threshold = properties.getHoldWarning();
         if (oldestHoldMillis > threshold.toMillis()) {
@@ -179,7 +184,12 @@ public final class DashboardSampler implements SmartLifecycle {
         if (now.broken() > 0) {
             warnings.add("barrier broken");
         }
-        if ((kind == Kind.QUEUE || kind == Kind.WORKER_POOL) && now.capacity() > 0 && now.active() >= now.capacity()) {
+        // A queue's active/capacity is items/capacity; a worker pool's is running tasks/workers, so its
+        // queue is judged by its own depth and capacity.
+        boolean full = registration.primitive() instanceof WorkerPool pool
+                ? pool.queued() >= pool.queueCapacity()
+                : registration.kind() == Kind.QUEUE && now.capacity() > 0 && now.active() >= now.capacity();
+        if (full) {
             warnings.add("queue at capacity");
         }
         return warnings;

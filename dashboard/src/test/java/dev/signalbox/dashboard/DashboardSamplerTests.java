@@ -176,6 +176,31 @@ class DashboardSamplerTests {
         assertThat(warnings.get("stuck")).anyMatch(w -> w.startsWith("held for")).contains("timeouts rising");
     }
 
+    /** All workers busy is normal; a worker pool's queue is full only when its own queue is. */
+    @Test
+    void aWorkerPoolIsFlaggedWhenItsQueueIsFullNotWhenItsWorkersAreBusy() throws Exception {
+        dev.signalbox.core.WorkerPool pool = registry.workerPool("statements", 1, 1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        try {
+            pool.submit(() -> {
+                running.countDown();
+                return release.await(30, TimeUnit.SECONDS);
+            });
+            assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+            DashboardSampler sampler = sampler();
+            sampler.tick();
+            assertThat(sampler.rows().get(0).warnings()).as("one worker busy, queue empty").doesNotContain("queue at capacity");
+            pool.submit(() -> true);
+            sampler.tick();
+            assertThat(sampler.rows().get(0).warnings()).contains("queue at capacity");
+            assertThat(sampler.detail("statements").orElseThrow()).containsEntry("queued", 1).containsEntry("queueCapacity", 1);
+        } finally {
+            release.countDown();
+            pool.close();
+        }
+    }
+
     @Test
     void aLongHoldOnOneKeyOfAKeyedGuardIsFlagged() throws Exception {
         properties.setHoldWarning(Duration.ZERO);
