@@ -3,6 +3,7 @@ package dev.signalbox.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -25,25 +26,51 @@ final class HolderTracker {
         long acquiredAt();
     }
 
-    private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
+    /** Null for a primitive of one permit, whose only hold sits in {@link #only}. */
+    private final Set<Hold> holds;
+    private volatile Hold only;
 
-    void add(Hold hold) {
-        holds.add(hold);
+    /** A tracker for many concurrent holds. */
+    HolderTracker() {
+        this(Integer.MAX_VALUE);
     }
 
+    /**
+     * @param capacity how many holds can exist at once; with 1 (a lock) a single field replaces
+     *        the concurrent set, sparing the hot path a hash-set insert and removal
+     */
+    HolderTracker(int capacity) {
+        this.holds = capacity == 1 ? null : ConcurrentHashMap.newKeySet();
+    }
+
+    void add(Hold hold) {
+        if (holds == null) {
+            only = hold;
+        } else {
+            holds.add(hold);
+        }
+    }
+
+    /** Called by the holder before its permit goes back, so no newer hold can be replaced here. */
     void remove(Hold hold) {
-        holds.remove(hold);
+        if (holds == null) {
+            only = null;
+        } else {
+            holds.remove(hold);
+        }
     }
 
     /** The holds, oldest first. */
     List<Holder> list() {
-        if (holds.isEmpty()) {
+        Hold single = only;
+        Collection<Hold> current = holds != null ? holds : single == null ? List.of() : List.of(single);
+        if (current.isEmpty()) {
             return List.of();
         }
         long now = System.nanoTime();
         Instant wallNow = Instant.now();
         List<Holder> list = new ArrayList<>();
-        for (Hold hold : holds) {
+        for (Hold hold : current) {
             Duration held = Duration.ofNanos(Math.max(0L, now - hold.acquiredAt()));
             list.add(new Holder(hold.holder(), hold.permits(), wallNow.minus(held), held));
         }

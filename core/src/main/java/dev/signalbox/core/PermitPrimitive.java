@@ -20,7 +20,7 @@ abstract class PermitPrimitive extends SyncPrimitive<Permit, PermitSync> impleme
     PermitPrimitive(String name, int capacity, PrimitiveListener listener) {
         super(name, new PermitSync(requireCapacity(name, capacity)), listener);
         this.capacity = capacity;
-        this.holders = probe.on ? new HolderTracker() : null;
+        this.holders = probe.on ? new HolderTracker(capacity) : null;
     }
 
     private static int requireCapacity(String name, int capacity) {
