@@ -17,6 +17,25 @@ final class Probe {
         this.on = this.listener != PrimitiveListener.NONE;
     }
 
+    /** Stands for "no wait": the caller's first try decided it, so its arrival needed no clock read. */
+    static final long AT_ONCE = Long.MIN_VALUE;
+
+    /**
+     * Reports an arrival whose first try may decide it, without reading the clock: returns
+     * {@link #AT_ONCE}; a caller that must then wait takes its arrival time from {@link #now()}.
+     */
+    long arriveAtOnce() {
+        if (on) {
+            listener.onArrival(primitive);
+        }
+        return AT_ONCE;
+    }
+
+    /** The clock when on, else 0. */
+    long now() {
+        return on ? System.nanoTime() : 0L;
+    }
+
     /** Reports an arrival; returns its time (0 when off). */
     long arrive() {
         if (!on) {
@@ -32,7 +51,7 @@ final class Probe {
             return 0L;
         }
         long now = System.nanoTime();
-        listener.onWaitEnded(primitive, now - arrivedAt, outcome);
+        listener.onWaitEnded(primitive, arrivedAt == AT_ONCE ? 0L : now - arrivedAt, outcome);
         return now;
     }
 

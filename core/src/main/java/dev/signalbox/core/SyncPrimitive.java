@@ -40,7 +40,7 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
 
     final P acquireBlocking(int amount, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
-        long arrivedAt = probe.arrive();
+        long arrivedAt = probe.arriveAtOnce();
         if (sync.tryAcquire(amount)) {
             return handOut(amount, arrivedAt, LeakDetection.sample(), true);
         }
@@ -48,6 +48,7 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
             probe.waitEnded(arrivedAt, Outcome.REJECTED);
             throw new GuardTimeoutException(name, kind(), timeout);
         }
+        arrivedAt = probe.now();
         BlockingWaiter<P> waiter = new BlockingWaiter<>(this, amount, arrivedAt);
         if (sync.acquireOrEnqueue(waiter) || waiter.await(timeoutNanos)) {
             return handOut(amount, arrivedAt, LeakDetection.sample(), true);
@@ -57,7 +58,7 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
 
     /** Null when the permits are not free right now (or somebody waits for them). */
     final P acquireNow(int amount) {
-        long arrivedAt = probe.arrive();
+        long arrivedAt = probe.arriveAtOnce();
         if (sync.tryAcquire(amount)) {
             return handOut(amount, arrivedAt, LeakDetection.sample(), true);
         }
@@ -67,7 +68,7 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
 
     final CompletableFuture<P> acquireLater(int amount, Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
-        long arrivedAt = probe.arrive();
+        long arrivedAt = probe.arriveAtOnce();
         if (sync.tryAcquire(amount)) {
             return CompletableFuture.completedFuture(handOut(amount, arrivedAt, LeakDetection.sample(), false));
         }
@@ -75,6 +76,7 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
             probe.waitEnded(arrivedAt, Outcome.REJECTED);
             return CompletableFuture.failedFuture(new GuardTimeoutException(name, kind(), timeout));
         }
+        arrivedAt = probe.now();
         AsyncWaiter<P> waiter = new AsyncWaiter<>(this, amount, arrivedAt);
         waiter.attachment = LeakDetection.sample();
         if (sync.acquireOrEnqueue(waiter)) {
