@@ -14,13 +14,7 @@ final class CancellableStage {
     }
 
     static <T, U> CompletableFuture<U> of(CompletableFuture<T> source, Function<? super T, ? extends U> mapping) {
-        CompletableFuture<U> result = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                source.cancel(mayInterruptIfRunning);
-                return super.cancel(mayInterruptIfRunning);
-            }
-        };
+        CompletableFuture<U> result = Futures.cancelling(source);
         source.whenComplete((value, error) -> {
             if (error != null) {
                 result.completeExceptionally(Futures.unwrap(error));

@@ -46,13 +46,7 @@ final class CompositeGate implements CallGate {
             return CompletableFuture.completedFuture(permitOf(entered));
         }
         CompletableFuture<Permit> next = gates.get(index).enterAsync(args);
-        CompletableFuture<Permit> result = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                next.cancel(mayInterruptIfRunning);
-                return super.cancel(mayInterruptIfRunning);
-            }
-        };
+        CompletableFuture<Permit> result = Futures.cancelling(next);
         next.whenComplete((permit, error) -> {
             if (error != null) {
                 closeInReverse(entered);

@@ -1,5 +1,6 @@
 package dev.signalbox.autoconfigure;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
@@ -7,6 +8,21 @@ import java.util.concurrent.ExecutionException;
 final class Futures {
 
     private Futures() {
+    }
+
+    /**
+     * A new, incomplete future whose cancellation also cancels {@code source}: cancelling a derived
+     * CompletableFuture does not reach the one it came from, and a guarded call's cancellation must
+     * withdraw the wait it is in.
+     */
+    static <T> CompletableFuture<T> cancelling(CompletableFuture<?> source) {
+        return new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                source.cancel(mayInterruptIfRunning);
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
     }
 
     /** The real failure inside the wrappers CompletableFuture adds. */

@@ -26,13 +26,7 @@ final class GrantHandOff {
         if (source.isDone()) {
             return source;
         }
-        CompletableFuture<Permit> result = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                source.cancel(mayInterruptIfRunning);
-                return super.cancel(mayInterruptIfRunning);
-            }
-        };
+        CompletableFuture<Permit> result = Futures.cancelling(source);
         source.whenCompleteAsync((permit, error) -> {
             if (error != null) {
                 result.completeExceptionally(Futures.unwrap(error));
