@@ -1,5 +1,7 @@
 package dev.signalbox.core;
 
+import java.util.OptionalLong;
+
 /**
  * Proof of a hold on a primitive (a lock, some semaphore permits, a pooled resource...), given
  * back by {@link #close()}: use it in try-with-resources.
@@ -17,4 +19,13 @@ public interface Permit extends AutoCloseable {
 
     /** True until {@link #close()} has been called. */
     boolean isHeld();
+
+    /**
+     * The fencing token of this hold: present for cluster exclusive and write holds, where it grows
+     * strictly with every grant of the same guard and key, so a store can refuse a write from a
+     * holder that has been superseded; empty for local holds.
+     */
+    default OptionalLong fencingToken() {
+        return OptionalLong.empty();
+    }
 }
