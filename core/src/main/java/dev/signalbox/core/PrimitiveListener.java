@@ -34,4 +34,11 @@ public interface PrimitiveListener {
      */
     default void onReleased(Primitive primitive, long holdNanos) {
     }
+
+    /**
+     * A cluster hold lost its lease while still held (its backend could not renew it in time, or the
+     * process was paused): another instance may now hold the same guard. Local primitives never call it.
+     */
+    default void onLeaseLost(Primitive primitive) {
+    }
 }
