@@ -243,8 +243,17 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Reads one reply: a status or integer line as is, a bulk string as its text, an array as its elements one per line. */
     private static String readReply(InputStream in) throws IOException {
         String line = readLine(in);
+        if (line.startsWith("*")) {
+            int count = Integer.parseInt(line.substring(1));
+            List<String> elements = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                elements.add(readReply(in));
+            }
+            return String.join("\n", elements);
+        }
         if (line.startsWith("$")) {
             int length = Integer.parseInt(line.substring(1));
             if (length < 0) {
