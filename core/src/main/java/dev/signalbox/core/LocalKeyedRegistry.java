@@ -47,7 +47,7 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
     /** Null: borrowers alone decide. */
     private final Predicate<? super P> isIdle;
     /** The canonical order of {@code borrowAll}: by the keys, or (null) by creation rank. */
-    private final Comparator<BorrowedHandle<K, P>> canonicalOrder;
+    private final Comparator<? super K> keyOrder;
     private final ConcurrentHashMap<K, Slot<K, P>> slots = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Slot<K, P>> retiring = new ConcurrentLinkedQueue<>();
     private final AtomicLong slotsCreated = new AtomicLong();
@@ -61,9 +61,7 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
         }
         this.factory = factory;
         this.isIdle = isIdle;
-        Comparator<BorrowedHandle<K, P>> byRank = Comparator.comparingLong(handle -> handle.slot.rank);
-        this.canonicalOrder = keyOrder == null ? byRank
-                : Comparator.<BorrowedHandle<K, P>, K>comparing(handle -> handle.slot.key, keyOrder).thenComparing(byRank);
+        this.keyOrder = keyOrder;
     }
 
     @Override
@@ -107,7 +105,10 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
             handles.forEach(BorrowedHandle::close);
             throw e;
         }
-        handles.sort(canonicalOrder);
+        handles.sort(keyOrder == null ? Comparator.comparingLong(handle -> handle.slot.rank) : (x, y) -> {
+            int byKey = keyOrder.compare(x.slot.key, y.slot.key);
+            return byKey != 0 ? byKey : Long.compare(x.slot.rank, y.slot.rank);
+        });
         return List.copyOf(handles);
     }
 
