@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,6 +13,7 @@ import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Permit;
 import dev.signalbox.redis.HoldScripts.HoldId;
+import io.netty.util.Timeout;
 
 /**
  * One caller's acquisition of a cluster primitive, and the future it gets.
@@ -54,7 +54,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
     private boolean retained;
     private boolean queued;
     private Runnable wakeUp;
-    private ScheduledFuture<?> retry;
+    private Timeout retry;
 
     ClusterAcquisition(ClusterGate gate, int permits, Duration timeout, Thread thread) {
         this.gate = gate;
@@ -246,7 +246,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         if (subscribe) {
             gate.signal.retain();
         }
-        ScheduledFuture<?> timer = gate.backend.schedule(wake, delay);
+        Timeout timer = gate.backend.schedule(wake, delay);
         synchronized (this) {
             retry = timer;
         }
@@ -332,7 +332,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
 
     /** Stops the retry timer, the subscription and the local count of waiters; called once, after the end. */
     private void leaveWaiting() {
-        ScheduledFuture<?> timer;
+        Timeout timer;
         Runnable wake;
         boolean unsubscribe;
         boolean dequeue;
@@ -347,7 +347,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             queued = false;
         }
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
         if (wake != null) {
             gate.signal.forget(wake);
