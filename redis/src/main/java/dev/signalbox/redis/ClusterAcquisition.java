@@ -133,6 +133,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         long bound;
         long seen;
         long sentAt;
+        HoldId previous = null;
         synchronized (this) {
             if (ended != null) {
                 return;
@@ -156,6 +157,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
                 } else {
                     inFlight = true;
                     registered |= !tryOnce;
+                    previous = gate.takeHandedOver();
                 }
             }
         }
@@ -168,8 +170,14 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             return;
         }
         boolean tryOnce = entry.isEmpty();
-        gate.scripts.acquire(id, entry, bound, bound >= RedisBackend.MIN_COMMAND_NANOS)
-                .whenComplete((reply, error) -> replied(reply, error, tryOnce, seen, sentAt));
+        HoldId takenOver = previous;
+        gate.scripts.acquire(id, entry, previous, bound, bound >= RedisBackend.MIN_COMMAND_NANOS)
+                .whenComplete((reply, error) -> {
+                    if (error != null && takenOver != null) {
+                        gate.scripts.release(takenOver); // best effort: else it ends with its lease
+                    }
+                    replied(reply, error, tryOnce, seen, sentAt);
+                });
     }
 
     private void replied(Long reply, Throwable error, boolean tryOnce, long seen, long sentAt) {

@@ -97,6 +97,10 @@ final class RedisHold extends ClusterHold {
             local.close(); // the hold ends with its lease; waiting for a dead Redis would only hold up local callers
             return;
         }
+        if (!lost && gate.handOver(id)) {
+            local.close(); // the next local caller takes the hold over in Redis
+            return;
+        }
         gate.scripts.release(id).whenComplete((ours, error) -> local.close());
     }
 

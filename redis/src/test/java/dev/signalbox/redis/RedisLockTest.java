@@ -82,6 +82,7 @@ class RedisLockTest {
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger mostInside = new AtomicInteger();
+        List<Long> tokensInGrantOrder = new ArrayList<>();
         CountDownLatch go = new CountDownLatch(1);
         for (String id : List.of("a", "b", "c")) {
             RedisClusterPrimitives instance = instances.start(id, LEASE);
@@ -94,6 +95,7 @@ class RedisLockTest {
                         for (int i = 0; i < perThread; i++) {
                             try (Permit permit = lock.acquire(WAIT)) {
                                 mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                                tokensInGrantOrder.add(permit.fencingToken().orElseThrow()); // guarded by the lock
                                 Long value = counter.get();
                                 Thread.yield();
                                 counter.set(value == null ? 1 : value + 1);
@@ -115,6 +117,42 @@ class RedisLockTest {
         assertThat(failures).isEmpty();
         assertThat(mostInside.get()).isEqualTo(1);
         assertThat(redis.server().command("GET", "test:counter")).isEqualTo(String.valueOf(threads.size() * perThread));
+        assertThat(tokensInGrantOrder).hasSize(threads.size() * perThread).isSorted().doesNotHaveDuplicates();
+    }
+
+    /** A hold handed from one local caller to the next must not shut out callers of other instances. */
+    @Test
+    void aStreamOfLocalCallersDoesNotStarveAnotherInstance() throws Exception {
+        Lock busy = instances.start("busy", LEASE).lock("starve", null, PrimitiveListener.NONE);
+        Lock other = instances.start("other", LEASE).lock("starve", null, PrimitiveListener.NONE);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger busyGrants = new AtomicInteger();
+        List<Thread> stream = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            stream.add(Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    try (Permit permit = busy.acquire(WAIT)) {
+                        busyGrants.incrementAndGet();
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }));
+        }
+        try {
+            Eventually.await("the stream is going", Duration.ofSeconds(10), () -> busyGrants.get() > 20);
+            for (int i = 0; i < 5; i++) {
+                try (Permit permit = other.acquire(Duration.ofSeconds(10))) {
+                    assertThat(permit.isHeld()).isTrue();
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (Thread thread : stream) {
+                thread.join(20_000);
+            }
+        }
     }
 
     @Test
