@@ -128,7 +128,7 @@ final class RedisBackend {
     }
 
     Timeout schedule(Runnable task, long delayNanos) {
-        return RedisTimer.schedule(task, delayNanos);
+        return RedisWheelTimer.schedule(task, delayNanos);
     }
 
     /** Renews {@code hold} from now on, until {@link #untrack}; false when this backend is closed. */
