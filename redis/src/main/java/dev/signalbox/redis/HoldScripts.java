@@ -69,10 +69,15 @@ abstract sealed class HoldScripts {
                 List.of(keys.waiting()), waiter);
     }
 
-    /** Releases a grant that arrived after its caller had stopped waiting for it. */
-    final void undoLateGrant(HoldId hold, Long reply) {
+    /**
+     * Undoes an attempt whose reply arrived after its caller had stopped waiting for it (the
+     * command's bound ran out): releases its grant, or withdraws the waiter entry it registered.
+     */
+    final void undoLate(HoldId hold, String waiter, Long reply) {
         if (reply != null && reply > 0) {
             release(hold);
+        } else if (!waiter.isEmpty()) {
+            forgetWaiter(waiter);
         }
     }
 
@@ -87,11 +92,11 @@ abstract sealed class HoldScripts {
         CompletableFuture<Long> acquire(HoldId hold, String waiter, HoldId previous, long boundNanos, boolean marksDown) {
             String what = "acquire " + keys.label();
             if (isWrite()) {
-                return backend.call(what, RedisScripts.WRITE_ACQUIRE, boundNanos, marksDown, reply -> undoLateGrant(hold, reply),
+                return backend.call(what, RedisScripts.WRITE_ACQUIRE, boundNanos, marksDown, reply -> undoLate(hold, waiter, reply),
                         List.of(keys.main(), keys.readers(), keys.fence(), keys.waiting()),
                         hold.id(), backend.leaseMillis, backend.instance, hold.sinceMillis(), waiter);
             }
-            return backend.call(what, RedisScripts.LOCK_ACQUIRE, boundNanos, marksDown, reply -> undoLateGrant(hold, reply),
+            return backend.call(what, RedisScripts.LOCK_ACQUIRE, boundNanos, marksDown, reply -> undoLate(hold, waiter, reply),
                     List.of(keys.main(), keys.fence(), keys.waiting()),
                     hold.id(), backend.leaseMillis, backend.instance, hold.sinceMillis(), waiter,
                     previous == null ? "" : previous.id(), keys.channel());
@@ -137,10 +142,10 @@ abstract sealed class HoldScripts {
             String what = "acquire " + keys.label();
             String entry = hold.entry(backend.instance);
             if (capacity == 0) {
-                return backend.call(what, RedisScripts.READ_ACQUIRE, boundNanos, marksDown, reply -> undoLateGrant(hold, reply),
+                return backend.call(what, RedisScripts.READ_ACQUIRE, boundNanos, marksDown, reply -> undoLate(hold, waiter, reply),
                         List.of(keys.main(), keys.readers(), keys.waiting()), entry, backend.leaseMillis, waiter);
             }
-            return backend.call(what, RedisScripts.SEMAPHORE_ACQUIRE, boundNanos, marksDown, reply -> undoLateGrant(hold, reply),
+            return backend.call(what, RedisScripts.SEMAPHORE_ACQUIRE, boundNanos, marksDown, reply -> undoLate(hold, waiter, reply),
                     List.of(keys.main(), keys.waiting()), entry, hold.permits(), capacity, backend.leaseMillis, waiter);
         }
 
