@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,6 +13,7 @@ import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Permit;
 import dev.signalbox.redis.HoldScripts.HoldId;
+import io.netty.util.Timeout;
 
 /**
  * One caller's acquisition of a cluster primitive, and the future it gets.
@@ -54,7 +54,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
     private boolean retained;
     private boolean queued;
     private Runnable wakeUp;
-    private ScheduledFuture<?> retry;
+    private Timeout retry;
 
     ClusterAcquisition(ClusterGate gate, int permits, Duration timeout, Thread thread) {
         this.gate = gate;
@@ -133,6 +133,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         long bound;
         long seen;
         long sentAt;
+        HoldId previous = null;
         synchronized (this) {
             if (ended != null) {
                 return;
@@ -156,6 +157,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
                 } else {
                     inFlight = true;
                     registered |= !tryOnce;
+                    previous = gate.takeHandedOver();
                 }
             }
         }
@@ -168,8 +170,14 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             return;
         }
         boolean tryOnce = entry.isEmpty();
-        gate.scripts.acquire(id, entry, bound, bound >= RedisBackend.MIN_COMMAND_NANOS)
-                .whenComplete((reply, error) -> replied(reply, error, tryOnce, seen, sentAt));
+        HoldId takenOver = previous;
+        gate.scripts.acquire(id, entry, previous, bound, bound >= RedisBackend.MIN_COMMAND_NANOS)
+                .whenComplete((reply, error) -> {
+                    if (error != null && takenOver != null) {
+                        gate.scripts.release(takenOver); // best effort: else it ends with its lease
+                    }
+                    replied(reply, error, tryOnce, seen, sentAt);
+                });
     }
 
     private void replied(Long reply, Throwable error, boolean tryOnce, long seen, long sentAt) {
@@ -246,7 +254,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         if (subscribe) {
             gate.signal.retain();
         }
-        ScheduledFuture<?> timer = gate.backend.schedule(wake, delay);
+        Timeout timer = gate.backend.schedule(wake, delay);
         synchronized (this) {
             retry = timer;
         }
@@ -332,7 +340,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
 
     /** Stops the retry timer, the subscription and the local count of waiters; called once, after the end. */
     private void leaveWaiting() {
-        ScheduledFuture<?> timer;
+        Timeout timer;
         Runnable wake;
         boolean unsubscribe;
         boolean dequeue;
@@ -347,7 +355,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             queued = false;
         }
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
         }
         if (wake != null) {
             gate.signal.forget(wake);

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.signalbox.autoconfigure.ClusterMembers.Member;
 import dev.signalbox.core.GuardTimeoutException;
@@ -22,6 +23,7 @@ import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.Primitive;
 import dev.signalbox.core.PrimitiveListener;
+import dev.signalbox.redis.HoldScripts.HoldId;
 
 /**
  * The acquisition engine behind one side of a cluster primitive on this instance (a lock, a
@@ -45,6 +47,11 @@ final class ClusterGate {
     final PrimitiveListener listener;
     private final Set<ClusterHold> holds = ConcurrentHashMap.newKeySet();
     private final Set<ClusterAcquisition> waiting = ConcurrentHashMap.newKeySet();
+    /** A hold closed while a caller of this instance was queued, for the next admitted caller to take over. */
+    private final AtomicReference<HoldId> handedOver = new AtomicReference<>();
+
+    /** How long a handed-over hold waits for the next local caller before it is released after all. */
+    private static final long HAND_OVER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     ClusterGate(RedisBackend backend, Primitive owner, String side, RedisKeys keys, LocalQueue queue, HoldScripts scripts,
             ReleaseSignal signal, PrimitiveListener listener) {
@@ -151,6 +158,29 @@ final class ClusterGate {
         if (listener != PrimitiveListener.NONE) {
             listener.onReleased(owner, System.nanoTime() - hold.acquiredAt);
         }
+    }
+
+    /**
+     * Offers a closing hold to the next caller of this instance, so that it takes the hold over in
+     * one round trip instead of a release and an acquisition (locks only; see
+     * {@link RedisScripts#LOCK_ACQUIRE}). True when offered; the caller then gives its local permit
+     * back without releasing in Redis. Unless taken within {@link #HAND_OVER_NANOS}, it is released.
+     */
+    boolean handOver(HoldId hold) {
+        if (!scripts.handsOver() || waiting.isEmpty() || !handedOver.compareAndSet(null, hold)) {
+            return false;
+        }
+        backend.schedule(() -> {
+            if (handedOver.compareAndSet(hold, null)) {
+                scripts.release(hold);
+            }
+        }, HAND_OVER_NANOS);
+        return true;
+    }
+
+    /** The hold handed over by the previous local holder, if any, now this caller's to take over. */
+    HoldId takeHandedOver() {
+        return handedOver.get() == null ? null : handedOver.getAndSet(null);
     }
 
     void leaseLost() {

@@ -44,9 +44,10 @@ abstract sealed class HoldScripts {
     /**
      * One acquisition attempt. Resolves to a fencing token or 1 when granted, else to
      * {@code -(ms worth waiting) - 1}. {@code waiter} is the entry registering the caller as a waiter
-     * in Redis, or empty for a try-once attempt.
+     * in Redis, or empty for a try-once attempt; {@code previous}, when not null, is a hold of this
+     * instance handed over to this caller (locks only, see {@link RedisScripts#LOCK_ACQUIRE}).
      */
-    abstract CompletableFuture<Long> acquire(HoldId hold, String waiter, long boundNanos, boolean marksDown);
+    abstract CompletableFuture<Long> acquire(HoldId hold, String waiter, HoldId previous, long boundNanos, boolean marksDown);
 
     /** Extends the lease; resolves to 1 when the hold was still ours, 0 when it was lost. */
     abstract CompletableFuture<Long> renew(HoldId hold);
@@ -57,16 +58,26 @@ abstract sealed class HoldScripts {
     /** True when grants of this side carry fencing tokens. */
     abstract boolean fenced();
 
+    /** True when a hold of this side may be handed to the next local caller in one round trip (locks). */
+    final boolean handsOver() {
+        return side == 'x';
+    }
+
     /** Withdraws a waiter entry (a caller that gave up); best effort. */
     final void forgetWaiter(String waiter) {
         backend.call("withdraw a waiter of " + keys.label(), RedisScripts.WAITER_REMOVE, backend.maintenanceBound(), true, null,
                 List.of(keys.waiting()), waiter);
     }
 
-    /** Releases a grant that arrived after its caller had stopped waiting for it. */
-    final void undoLateGrant(HoldId hold, Long reply) {
+    /**
+     * Undoes an attempt whose reply arrived after its caller had stopped waiting for it (the
+     * command's bound ran out): releases its grant, or withdraws the waiter entry it registered.
+     */
+    final void undoLate(HoldId hold, String waiter, Long reply) {
         if (reply != null && reply > 0) {
             release(hold);
+        } else if (!waiter.isEmpty()) {
+            forgetWaiter(waiter);
         }
     }
 
@@ -78,16 +89,17 @@ abstract sealed class HoldScripts {
         }
 
         @Override
-        CompletableFuture<Long> acquire(HoldId hold, String waiter, long boundNanos, boolean marksDown) {
+        CompletableFuture<Long> acquire(HoldId hold, String waiter, HoldId previous, long boundNanos, boolean marksDown) {
             String what = "acquire " + keys.label();
             if (isWrite()) {
-                return backend.call(what, RedisScripts.WRITE_ACQUIRE, boundNanos, marksDown, reply -> undoLateGrant(hold, reply),
+                return backend.call(what, RedisScripts.WRITE_ACQUIRE, boundNanos, marksDown, reply -> undoLate(hold, waiter, reply),
                         List.of(keys.main(), keys.readers(), keys.fence(), keys.waiting()),
                         hold.id(), backend.leaseMillis, backend.instance, hold.sinceMillis(), waiter);
             }
-            return backend.call(what, RedisScripts.LOCK_ACQUIRE, boundNanos, marksDown, reply -> undoLateGrant(hold, reply),
+            return backend.call(what, RedisScripts.LOCK_ACQUIRE, boundNanos, marksDown, reply -> undoLate(hold, waiter, reply),
                     List.of(keys.main(), keys.fence(), keys.waiting()),
-                    hold.id(), backend.leaseMillis, backend.instance, hold.sinceMillis(), waiter);
+                    hold.id(), backend.leaseMillis, backend.instance, hold.sinceMillis(), waiter,
+                    previous == null ? "" : previous.id(), keys.channel());
         }
 
         private boolean isWrite() {
@@ -126,14 +138,14 @@ abstract sealed class HoldScripts {
         }
 
         @Override
-        CompletableFuture<Long> acquire(HoldId hold, String waiter, long boundNanos, boolean marksDown) {
+        CompletableFuture<Long> acquire(HoldId hold, String waiter, HoldId previous, long boundNanos, boolean marksDown) {
             String what = "acquire " + keys.label();
             String entry = hold.entry(backend.instance);
             if (capacity == 0) {
-                return backend.call(what, RedisScripts.READ_ACQUIRE, boundNanos, marksDown, reply -> undoLateGrant(hold, reply),
+                return backend.call(what, RedisScripts.READ_ACQUIRE, boundNanos, marksDown, reply -> undoLate(hold, waiter, reply),
                         List.of(keys.main(), keys.readers(), keys.waiting()), entry, backend.leaseMillis, waiter);
             }
-            return backend.call(what, RedisScripts.SEMAPHORE_ACQUIRE, boundNanos, marksDown, reply -> undoLateGrant(hold, reply),
+            return backend.call(what, RedisScripts.SEMAPHORE_ACQUIRE, boundNanos, marksDown, reply -> undoLate(hold, waiter, reply),
                     List.of(keys.main(), keys.waiting()), entry, hold.permits(), capacity, backend.leaseMillis, waiter);
         }
 

@@ -33,6 +33,9 @@ final class RedisAvailability {
     }
 
     void failed(String what, Throwable cause) {
+        if (isShutdown(cause)) {
+            return; // the application is stopping its Redisson client: not an outage
+        }
         boolean first;
         synchronized (lock) {
             retryAt = System.nanoTime() + RETRY_AFTER_NANOS;
@@ -59,6 +62,15 @@ final class RedisAvailability {
                 log.info("Redis answers again; cluster guards use it again");
             }
         }
+    }
+
+    private static boolean isShutdown(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof org.redisson.RedissonShutdownException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String describe(Throwable cause) {

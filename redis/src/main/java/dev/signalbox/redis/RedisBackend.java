@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,10 +18,13 @@ import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
+import io.netty.util.Timeout;
+
 /**
  * What every cluster primitive of one {@link RedisClusterPrimitives} shares: the Redisson client,
- * the settings, one scheduler thread (lease renewals and retry timers, never user code), the
- * {@link RedisAvailability} and the ids of holds.
+ * the settings, the {@link RedisAvailability}, the ids of holds, and the renewal of every hold of
+ * this instance: one sweep every third of a lease renews them all (each hold is thus renewed at
+ * most a third of a lease after its grant or its last renewal).
  *
  * <p>Every Redis call goes through {@link #call}, which bounds it by its own timer: Redisson's
  * retries (attempts times timeout) may last longer than a caller's timeout, so no call relies on them.
@@ -41,13 +44,14 @@ final class RedisBackend {
     /** The instance id as written into Redis entries ({@code |} is the field separator there). */
     final String instance;
     final RedisAvailability availability;
-    final ScheduledThreadPoolExecutor scheduler;
     /** Completes async callers' futures, so their continuations never run on Redisson's or our threads. */
     final Executor completions = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("signalbox-redis-grant-", 0).factory());
 
     private final long maxCommandNanos;
     private final String nonce;
-    private final AtomicLong holds = new AtomicLong();
+    private final AtomicLong holdIds = new AtomicLong();
+    private final Set<RedisHold> renewed = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     RedisBackend(RedissonClient client, RedisClusterSettings settings) {
         this.client = client;
@@ -61,18 +65,12 @@ final class RedisBackend {
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
         this.nonce = HexFormat.of().formatHex(random);
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "signalbox-redis-leases");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.setRemoveOnCancelPolicy(true);
-        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        scheduleRenewals();
     }
 
     /** A new id for one hold, unique across instances (a random per-process nonce and a counter). */
     String newHoldId() {
-        return nonce + "-" + Long.toString(holds.incrementAndGet(), 36);
+        return nonce + "-" + Long.toString(holdIds.incrementAndGet(), 36);
     }
 
     /** How long one command may take when its caller has {@code remainingNanos} left. */
@@ -105,7 +103,7 @@ final class RedisBackend {
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        ScheduledFuture<?> timer = reply.isDone() ? null : schedule(() -> {
+        Timeout timer = reply.isDone() ? null : schedule(() -> {
             if (bounded.completeExceptionally(new TimeoutException("no answer from Redis within "
                     + Duration.ofNanos(boundNanos).toMillis() + "ms")) && silenceMarksDown) {
                 availability.failed(what, new TimeoutException("no answer in time"));
@@ -113,7 +111,7 @@ final class RedisBackend {
         }, boundNanos);
         reply.whenComplete((value, error) -> {
             if (timer != null) {
-                timer.cancel(false);
+                timer.cancel();
             }
             if (error != null) {
                 if (bounded.completeExceptionally(error)) {
@@ -129,17 +127,39 @@ final class RedisBackend {
         return bounded;
     }
 
-    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-        try {
-            return scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // the backend is closed: run at once so that nobody waits for a timer that never fires
-            task.run();
-            return null;
-        }
+    Timeout schedule(Runnable task, long delayNanos) {
+        return RedisWheelTimer.schedule(task, delayNanos);
     }
 
+    /** Renews {@code hold} from now on, until {@link #untrack}; false when this backend is closed. */
+    boolean track(RedisHold hold) {
+        renewed.add(hold);
+        if (closed) {
+            renewed.remove(hold);
+            return false;
+        }
+        return true;
+    }
+
+    void untrack(RedisHold hold) {
+        renewed.remove(hold);
+    }
+
+    private void scheduleRenewals() {
+        schedule(() -> {
+            if (closed) {
+                return;
+            }
+            for (RedisHold hold : renewed) {
+                hold.renew();
+            }
+            scheduleRenewals();
+        }, leaseNanos / 3);
+    }
+
+    /** Stops renewing: the holds of this instance end with their leases. */
     void close() {
-        scheduler.shutdownNow();
+        closed = true;
+        renewed.clear();
     }
 }

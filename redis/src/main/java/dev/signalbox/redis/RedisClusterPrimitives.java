@@ -17,13 +17,13 @@ import dev.signalbox.core.ReadWriteLock;
 import dev.signalbox.core.Semaphore;
 
 /**
- * The Redis backend of {@code scope = CLUSTER}: locks, semaphores and read-write locks shared by
- * every instance that talks to the same Redis, through Redisson (Lua scripts run with
- * {@code EVALSHA}, and pub/sub topics to wake waiters; no thread-bound Redisson lock objects, so a
- * hold may end on any thread).
+ * The Redis backend of {@code scope = CLUSTER}: locks, semaphores, read-write locks, rate limiters
+ * ({@link RedisRateLimiter}) and barriers ({@link RedisBarrier}) shared by every instance that talks
+ * to the same Redis, through Redisson (Lua scripts run with {@code EVALSHA}, and pub/sub topics to
+ * wake waiters; no thread-bound Redisson lock objects, so a hold may end on any thread).
  *
- * <p><b>What every primitive here guarantees</b> (details in {@link RedisLock},
- * {@link RedisSemaphore}, {@link RedisReadWriteLock}):
+ * <p><b>What every lock, semaphore and read-write lock here guarantees</b> (details in
+ * {@link RedisLock}, {@link RedisSemaphore}, {@link RedisReadWriteLock}):
  * <ul>
  * <li>Local queueing in front of Redis: the callers of this instance for one primitive and key wait
  *     in a local FIFO primitive of the same shape, and only those it admits compete in Redis, so 200
@@ -100,12 +100,12 @@ public final class RedisClusterPrimitives implements ClusterPrimitives, AutoClos
 
     @Override
     public RateLimiter rateLimiter(String name, String key, int limit, Duration per, PrimitiveListener listener) {
-        throw new UnsupportedOperationException("cluster rate limiters are not in this build yet (RedisRateLimiter)");
+        return new RedisRateLimiter(backend.client, backend.settings, name, key, limit, per, listener);
     }
 
     @Override
     public Barrier barrier(String name, int parties, PrimitiveListener listener) {
-        throw new UnsupportedOperationException("cluster barriers are not in this build yet (RedisBarrier)");
+        return new RedisBarrier(backend.client, backend.settings, name, parties, listener);
     }
 
     /**

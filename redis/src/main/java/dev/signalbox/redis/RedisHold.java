@@ -1,8 +1,6 @@
 package dev.signalbox.redis;
 
 import java.util.OptionalLong;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -28,7 +26,6 @@ final class RedisHold extends ClusterHold {
     private volatile long confirmedAt;
     private volatile boolean renewing;
     private volatile boolean lost;
-    private volatile ScheduledFuture<?> renewal;
 
     /**
      * @param token     the fencing token, or 0 for holds without one
@@ -42,15 +39,13 @@ final class RedisHold extends ClusterHold {
     }
 
     void startRenewal() {
-        long period = gate.backend.leaseNanos / 3;
-        try {
-            renewal = gate.backend.scheduler.scheduleWithFixedDelay(this::renew, period, period, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closed) {
+        if (!gate.backend.track(this)) {
             lose("the cluster backend was closed, so nothing renews the lease");
         }
     }
 
-    private void renew() {
+    /** Called by the backend's renewal sweep, every third of a lease. */
+    void renew() {
         if (isClosed() || lost) {
             stopRenewal();
             return;
@@ -92,10 +87,7 @@ final class RedisHold extends ClusterHold {
     }
 
     private void stopRenewal() {
-        ScheduledFuture<?> task = renewal;
-        if (task != null) {
-            task.cancel(false);
-        }
+        gate.backend.untrack(this);
     }
 
     @Override
@@ -103,6 +95,10 @@ final class RedisHold extends ClusterHold {
         stopRenewal();
         if (gate.backend.availability.knownDown()) {
             local.close(); // the hold ends with its lease; waiting for a dead Redis would only hold up local callers
+            return;
+        }
+        if (!lost && gate.handOver(id)) {
+            local.close(); // the next local caller takes the hold over in Redis
             return;
         }
         gate.scripts.release(id).whenComplete((ours, error) -> local.close());

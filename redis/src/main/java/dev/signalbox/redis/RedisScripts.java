@@ -56,11 +56,30 @@ final class RedisScripts {
             """;
 
     /**
-     * Lock. KEYS: main, fence, waiting. ARGV: hold id, lease ms, instance, since, waiter ('' for try-once).
+     * Lock. KEYS: main, fence, waiting. ARGV: hold id, lease ms, instance, since, waiter ('' for
+     * try-once), previous hold id ('' for none), channel.
+     *
+     * <p>A previous hold id names a hold of this instance whose caller closed it while another
+     * caller of this instance was queued: that hold is handed over to this one in the same round
+     * trip (new id, new token, new lease) instead of a release and an acquisition, unless a caller
+     * of another instance waits in Redis; then it is released, the others are told, and this caller
+     * competes with them like everyone else.
      */
     static final LuaScript LOCK_ACQUIRE = new LuaScript(NOW + """
             local lease = tonumber(ARGV[2])
-            if redis.call('exists', KEYS[1]) == 0 then
+            local holder = redis.call('hget', KEYS[1], 'h')
+            if holder and ARGV[6] ~= '' and holder == ARGV[6] then
+              for _, m in ipairs(redis.call('zrangebyscore', KEYS[3], '(' .. now, '+inf')) do
+                if string.match(m, '^[^|]*|([^|]*)|') ~= ARGV[3] then
+                  redis.call('del', KEYS[1])
+                  redis.call('publish', ARGV[7], 'released')
+            """ + REGISTER_WAITER.formatted(5, 3) + """
+                  return -1
+                end
+              end
+              holder = false
+            end
+            if not holder then
             """ + NEXT_TOKEN.formatted(2, 2) + """
               redis.call('hset', KEYS[1], 'h', ARGV[1], 'i', ARGV[3], 's', ARGV[4], 't', string.format('%d', token))
               redis.call('pexpire', KEYS[1], lease)
