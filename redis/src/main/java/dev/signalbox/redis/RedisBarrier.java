@@ -300,6 +300,7 @@ public final class RedisBarrier implements Barrier {
             arrive();
             return fallback.local().await(timeout);
         }
+        RedisTimer.refuseBlockingWait(subject);
         PartyFuture future = start(timeout, timeoutNanos);
         try {
             return future.get();

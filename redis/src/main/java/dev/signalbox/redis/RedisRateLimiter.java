@@ -177,20 +177,50 @@ public final class RedisRateLimiter implements RateLimiter {
         if (fallback.active()) {
             return fallback.local().tryAcquire(permits);
         }
-        Waiter waiter = start(permits, arrivedAt, 0L);
-        try {
-            waiter.future.get();
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RateLimitExceededException) {
-                return false;
-            }
-            throw rethrow(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            waiter.withdraw(Outcome.INTERRUPTED, null);
+        Boolean taken = takeOnce(permits, arrivedAt);
+        return taken == null ? fallback.local().tryAcquire(permits) : taken;
+    }
+
+    /**
+     * A zero-timeout call from a blocking caller: refused while this instance has waiters, otherwise
+     * one Redis round trip on the caller's thread. Null when Redis failed and the fallback is to serve
+     * the call.
+     */
+    private Boolean takeOnce(int permits, long arrivedAt) {
+        if (!isIdle()) {
+            waitEnded(arrivedAt, Outcome.REJECTED);
             return false;
         }
+        CompletionStage<Boolean> call = withRate(() -> limiter.tryAcquireAsync(permits));
+        boolean taken;
+        try {
+            taken = RedisRoundTrip.await(call, fallback.roundTripBound(0L), name, subject, takingWhat(permits));
+        } catch (GuardUnavailableException e) {
+            releaseIfTaken(call, permits);
+            if (fallback.enabled()) {
+                fallback.redisFailed(e);
+                return null;
+            }
+            waitEnded(arrivedAt, Outcome.TIMEOUT);
+            throw e;
+        } catch (InterruptedException e) {
+            releaseIfTaken(call, permits);
+            Thread.currentThread().interrupt();
+            waitEnded(arrivedAt, Outcome.INTERRUPTED);
+            return false;
+        }
+        fallback.redisAnswered();
+        waitEnded(arrivedAt, taken ? Outcome.ACQUIRED : Outcome.REJECTED);
+        return taken;
+    }
+
+    /** A call its caller gave up on may still take tokens in Redis: give them back when it does. */
+    private void releaseIfTaken(CompletionStage<Boolean> call, int permits) {
+        call.whenComplete((taken, error) -> {
+            if (Boolean.TRUE.equals(taken)) {
+                release(permits);
+            }
+        });
     }
 
     @Override
@@ -202,6 +232,16 @@ public final class RedisRateLimiter implements RateLimiter {
             fallback.local().acquire(permits, timeout);
             return;
         }
+        if (timeoutNanos == 0L) {
+            Boolean taken = takeOnce(permits, arrivedAt);
+            if (taken == null) {
+                fallback.local().acquire(permits, timeout);
+            } else if (!taken) {
+                throw new RateLimitExceededException(name, per);
+            }
+            return;
+        }
+        RedisTimer.refuseBlockingWait(subject);
         Waiter waiter = start(permits, arrivedAt, timeoutNanos);
         try {
             waiter.future.get();

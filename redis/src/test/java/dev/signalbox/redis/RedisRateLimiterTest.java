@@ -288,6 +288,23 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void aBlockingWaitInACallbackOfItsOwnGrantIsRefusedButATryWorks() throws Exception {
+        RedisRateLimiter limiter = limiter("a", "nested", null, 5, Duration.ofSeconds(1));
+        CompletableFuture<Boolean> tried = limiter.acquireAsync(Duration.ofSeconds(5)).thenApply(granted -> limiter.tryAcquire());
+        assertThat(tried.get(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> waited = limiter.acquireAsync(Duration.ofSeconds(5)).thenRun(() -> {
+            try {
+                limiter.acquire(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> waited.get(10, TimeUnit.SECONDS));
+        assertThat(refused.getCause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("signalbox-redis-timer");
+    }
+
+    @Test
     void localWaitersCostRedisOneScriptEach() throws Exception {
         RedisServer server = redis.server();
         RedisRateLimiter limiter = limiter("a", "burst", null, 100, Duration.ofSeconds(1));
