@@ -49,23 +49,21 @@ import dev.signalbox.core.Snapshot;
  * released with the others when the arrival was counted first (it then returns its index, a little
  * after its timeout). The next arrival after a verdict starts a fresh generation. <b>Timeouts:</b> a
  * party's timeout runs on its own instance; when it runs out, the party breaks its generation in Redis
- * (one round trip, bounded by {@link RedisRoundTrip#UNTIMED_BOUND}) and fails with
- * {@link BarrierBrokenException}, or with {@link GuardUnavailableException} when Redis cannot be reached
- * to break it (its instance keeps trying, so the generation does not later release with a party that
- * left). A zero timeout never waits: unless the caller completes the generation, it breaks it.
+ * (one round trip, bounded by one second) and fails with {@link BarrierBrokenException}, or with
+ * {@link GuardUnavailableException} when Redis cannot be reached to break it (its instance keeps
+ * trying, so the generation does not later release with a party that left). A zero timeout never waits: unless the caller completes the generation, it breaks it.
  * <b>Cancellation:</b> cancelling an async wait returns at once and breaks the generation in Redis
  * behind it; a generation released elsewhere a moment before is released for the others. <b>Memory:</b>
  * Redis decides a generation after every arrival of it, so whatever a party did before arriving
  * precedes, in Redis' order, the release of every party of its generation.
  *
  * <p><b>Redis unreachable:</b> an arrival waits for Redis at most its timeout (a zero timeout at most
- * {@link RedisRoundTrip#UNTIMED_BOUND}) and then fails with {@link GuardUnavailableException}. With
- * {@code settings.localFallback()} it waits for Redis at most {@link RedisRoundTrip#UNTIMED_BOUND} and
- * then waits at a local barrier of the same parties (counting this instance's parties only), logged
- * once; arrivals keep going to the local barrier for {@link LocalFallbackSwitch#RETRY_REDIS_AFTER}
- * after each failure, then try Redis again. Parties already waiting when Redis is
- * lost learn their verdict when it is back; if Redis lost the barrier's state (a restart), their
- * generation counts as broken. <b>Limits:</b> a party whose process dies while waiting stays counted;
+ * one second) and then fails with {@link GuardUnavailableException}. With
+ * {@code settings.localFallback()} it waits for Redis at most one second and then waits at a local
+ * barrier of the same parties (counting this instance's parties only), logged once; arrivals keep
+ * going to the local barrier for one second after each failure, then try Redis again. Parties already
+ * waiting when Redis is lost learn their verdict when it is back; if Redis lost the barrier's state
+ * (a restart), their generation counts as broken. <b>Limits:</b> a party whose process dies while waiting stays counted;
  * bound the waits with a timeout so the others give up. Every instance must give the barrier the same
  * number of parties (an arrival that disagrees with Redis fails with {@link IllegalStateException}).
  *
@@ -302,6 +300,7 @@ public final class RedisBarrier implements Barrier {
             arrive();
             return fallback.local().await(timeout);
         }
+        RedisTimer.refuseBlockingWait(subject);
         PartyFuture future = start(timeout, timeoutNanos);
         try {
             return future.get();

@@ -1,17 +1,23 @@
 package dev.signalbox.redis;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
-import org.redisson.api.RScript;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
+import org.redisson.client.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,153 +31,88 @@ import dev.signalbox.core.RateLimiter;
 import dev.signalbox.core.Snapshot;
 
 /**
- * A {@link RateLimiter} shared by every instance that talks to the same Redis: one token bucket of
- * {@code limit} tokens refilled at {@code limit} per {@code per}, kept in Redis and changed only by
- * atomic scripts. So over any window of length {@code T}, the calls admitted on all instances together
- * take at most {@code limit + T * limit / per} tokens: the local limiter's bound, cluster-wide.
+ * A {@link RateLimiter} shared by every instance that talks to the same Redis, on Redisson's
+ * {@link RRateLimiter} ({@link RateType#OVERALL}, {@code limit} permits per {@code per}).
  *
- * <p><b>Ordering:</b> FIFO across the cluster, in the order Redis runs the calls' scripts. A waiting
- * call reserves its tokens in Redis at once, so no later call on any instance, not even
- * {@link #tryAcquire()}, takes tokens owed to it. <b>Timeouts:</b> decided at arrival, in Redis: a call
- * whose tokens would not be free within its timeout fails at once with
- * {@link RateLimitExceededException}, whose retry-after is the bucket's own answer; an accepted call
- * waits on its instance, without asking Redis again, and is granted by its timeout plus the one round
- * trip that reserved it. <b>Cancellation:</b> an interrupted blocking wait or a cancelled async one
- * gives its reservation back (one more script, run only if the reservation is not yet due in Redis'
- * clock); the tokens go to later arrivals, while waiters already queued keep their due times (unlike
- * the local limiter, which moves them up). <b>Memory:</b> calls are serialized by Redis, so whatever a
- * caller did before its script ran precedes, in Redis' order, every later admission.
+ * <p><b>Guarantee across instances:</b> Redisson's limiter is a sliding window: at most {@code limit}
+ * tokens are granted, on all instances together, in any window of length {@code per}. That is within
+ * the local bucket's bound ({@code limit + T * limit / per} tokens in any window of length {@code T},
+ * since {@code ceil(T / per) <= 1 + T / per}), but it is not a bucket: a token comes back exactly
+ * {@code per} after it was taken rather than continuously, so after a burst of {@code limit} the next
+ * call waits until the first of the burst is {@code per} old. The window is timed by the calling
+ * instance's clock in milliseconds: instances whose clocks differ by {@code s} can together admit
+ * {@code limit} tokens in a window as short as {@code per - s - 1ms}; keep them in sync (NTP).
  *
- * <p><b>Redis unreachable:</b> every call waits for Redis at most its own timeout (a call with a zero
- * timeout, and the queries, at most {@link RedisRoundTrip#UNTIMED_BOUND}) and then fails with
- * {@link GuardUnavailableException}, having taken nothing. With {@code settings.localFallback()} it
- * waits for Redis at most {@link RedisRoundTrip#UNTIMED_BOUND} and is then served by a local bucket of
- * the same shape (limiting this instance only), logged once; calls keep going to the local bucket for
- * {@link LocalFallbackSwitch#RETRY_REDIS_AFTER} after each failure, then try Redis again.
- * <b>Limits:</b> time is Redis' clock ({@code TIME}), so instances' clocks do not matter; but a Redis
- * restart without persistence, or a failover to a replica that missed the last writes, forgets the
- * bucket: it starts full, so up to one extra bucket of calls can be admitted around such an event.
- * Needs Redis 5 or newer (scripts that read {@code TIME} before writing).
+ * <p><b>Ordering:</b> FIFO among this instance's waiting calls: they queue locally, and only the head
+ * of the queue asks Redis, so many local waiters cost Redis what one does. Across instances there is
+ * no order: whichever instance's head asks first after a token frees gets it. {@link #tryAcquire()} and
+ * zero-timeout calls never pass this instance's waiters (they are refused while any wait). <b>Timeouts:</b>
+ * a zero timeout asks Redis once. A positive timeout waits in the local queue and then, as head, in
+ * Redisson's own timed acquire, which sleeps for the delay Redis computes (until the oldest grant
+ * leaves the window) before trying again, so nothing polls Redis in a loop; when the timeout runs
+ * out the call fails with {@link RateLimitExceededException}. Unlike the local limiter, the call
+ * cannot be rejected at arrival, because Redisson's limiter does not say in advance when tokens will
+ * free. <b>Retry-after</b> is therefore {@code per}, an upper bound: by then every grant in the window
+ * has left it, so a call for up to {@code limit} tokens succeeds unless others take them first
+ * ({@link #timeUntilAvailable} likewise says zero or {@code per}). <b>Cancellation:</b> a withdrawn
+ * call (interrupted, or its future cancelled) takes nothing; if its Redis call grants the tokens after
+ * the withdrawal, they are released back ({@link RRateLimiter#release}, which frees the oldest grants:
+ * never more than un-granting would). <b>Memory:</b> Redis runs each grant atomically, so whatever a
+ * caller did before its grant precedes, in Redis' order, every later grant.
  *
- * <p><b>Redis state:</b> one hash at {@code keyPrefix + name} ({@code + ":" + key} when keyed) with the
- * tokens and the time they were counted. A full bucket is the same as no hash at all, so the hash is
- * deleted when the bucket is full and otherwise expires when it would be full again: an idle key leaves
- * nothing behind, within one {@code per} of its last call.
+ * <p><b>Redis unreachable:</b> a zero-timeout call, and the queries, wait for Redis at most one
+ * second; a waiting call at most its timeout plus one second. Then the call fails with
+ * {@link GuardUnavailableException}, having taken nothing. With {@code settings.localFallback()} it is
+ * served by a local limiter of the same shape instead (limiting this instance only), logged once;
+ * calls keep going to the local limiter for one second after each failure, then try Redis again.
  *
- * <h2>Algorithm</h2>
- * The same exact integer arithmetic as the local limiter, in microseconds of Redis time: one token is
- * {@code tokenTicks} ticks and the bucket gains {@code ticksPerMicro} ticks per microsecond
- * ({@code per / limit} reduced by their greatest common divisor), so there is no rounding drift. The
- * take script refills the bucket to now (capped at a full bucket), computes the wait for the tokens
- * asked for, and, if that wait is within the caller's timeout, subtracts them, going into debt when
- * they are not there yet (Guava's reservation model). The debt is the queue: the wait of a call is the
- * time the refill takes to pay everything reserved before it, plus its own tokens. While the bucket is
- * in debt it is below the cap, so nothing is clipped and it behaves exactly as if each reservation had
- * taken its tokens at its due time. A refund before the due time restores the state the bucket would
- * have had without the reservation; after it, the tokens are spent and the refund does nothing.
- *
- * <p>So waiting needs no polling and no local queue in front of Redis: every call costs one script
- * whether or not others wait (two if it withdraws), and then sleeps on its own instance until its due
- * time; no wake-up is ever broadcast. Each script touches one key, so it also runs on Redis Cluster.
- *
- * <p>Not Redisson's {@code RRateLimiter}: that is a sliding log of grants (at most {@code rate} permits
- * in any {@code interval}, each permit freed one interval after it was taken), timed by each client's
- * own clock, with no public way to ask how long until a permit frees (which {@code Retry-After} needs),
- * one sorted-set entry per grant, and a configuration hash whose expiry makes the next call fail until
- * it is set again. This bucket takes one hash, one script per call, and Redis' clock.
+ * <p><b>Redis state</b> (Redisson's): a hash with the rate at {@code keyPrefix + "{" + name + "}"}
+ * ({@code "{" + name + ":" + key + "}"} when keyed), the tokens left at that name {@code + ":value"}, and
+ * one sorted-set entry per grant in the window at {@code + ":permits"}. The braces are a Redis Cluster
+ * hash tag, so one bucket's keys share a slot. Every grant sets all three to expire {@code per + 1s}
+ * later, so an idle key leaves nothing behind. <b>Limits:</b> the first instance to create a bucket
+ * sets its rate ({@code trySetRate}); another rate takes effect only after the bucket has been idle
+ * for {@code per + 1s}, so give every instance the same limit. A Redis restart without persistence
+ * forgets the window, so up to one extra {@code limit} can be admitted around it.
+ * {@link #availableTokens()} and {@link #timeUntilAvailable} call Redisson's
+ * {@code availablePermits()}, which rewrites the {@code :value} key without its TTL, and then set the
+ * TTL again (a second call): if this instance dies in between, that one small key stays.
  */
 public final class RedisRateLimiter implements RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
 
-    /** Largest integer a Lua number (a double) holds exactly. */
-    private static final long LUA_EXACT = 1L << 53;
+    /** What Redisson's scripts fail with once the rate's hash has expired (the bucket was idle). */
+    private static final String NOT_INITIALIZED = "RateLimiter is not initialized";
+    /** How much longer than one window a bucket's keys outlive its last grant. */
+    private static final Duration KEEP_ALIVE_MARGIN = Duration.ofSeconds(1);
 
-    /**
-     * Shared start of the scripts. ARGV: permits, tokenTicks, ticksPerMicro, capacityTicks. Sets
-     * {@code tokens} (refilled to now, capped) and {@code at} (the time they were counted), and
-     * {@code exists}; {@code store()} writes them back with the TTL of "full again".
-     */
-    private static final String PRELUDE = """
-            local need = tonumber(ARGV[1]) * tonumber(ARGV[2])
-            local rate = tonumber(ARGV[3])
-            local cap = tonumber(ARGV[4])
-            local function ceildiv(a, b)
-              local q = math.floor(a / b)
-              if q * b < a then q = q + 1 end
-              if q > 0 and (q - 1) * b >= a then q = q - 1 end
-              return q
-            end
-            local clock = redis.call('TIME')
-            local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
-            local tokens, at = cap, now
-            local state = redis.call('HMGET', KEYS[1], 't', 'at')
-            local exists = state[1] ~= false
-            if exists then
-              tokens = tonumber(state[1])
-              at = tonumber(state[2])
-              if now > at then
-                tokens = math.min(cap, tokens + (now - at) * rate)
-                at = now
-              end
-            end
-            local function store()
-              if tokens >= cap then
-                redis.call('DEL', KEYS[1])
-                return
-              end
-              redis.call('HSET', KEYS[1], 't', string.format('%.0f', tokens), 'at', string.format('%.0f', at))
-              local fullInMicros = at + ceildiv(cap - tokens, rate) - now
-              redis.call('PEXPIRE', KEYS[1], string.format('%.0f', ceildiv(fullInMicros, 1000) + 1))
-            end
-            """;
-
-    /** ARGV[5]: the longest wait the caller accepts, in microseconds. Returns {taken 0/1, wait µs, due at (Redis µs)}. */
-    private static final String TAKE = PRELUDE + """
-            local wait = 0
-            if tokens < need then wait = ceildiv(need - tokens, rate) end
-            if wait > tonumber(ARGV[5]) then return {0, wait, 0} end
-            tokens = tokens - need
-            store()
-            return {1, wait, at + wait}
-            """;
-
-    /** ARGV[5]: the reservation's due time (Redis µs). Gives the tokens back if it is not due yet. Returns 1 if given back. */
-    private static final String REFUND = PRELUDE + """
-            if not exists or now >= tonumber(ARGV[5]) then return 0 end
-            tokens = math.min(cap, tokens + need)
-            store()
-            return 1
-            """;
-
-    /** Returns the tokens now (ticks; negative while in debt), changing nothing. */
-    private static final String PEEK = PRELUDE + """
-            return tokens
-            """;
-
-    private final RScript script;
+    private final RRateLimiter limiter;
     private final String name;
     private final String key;
-    private final String redisKey;
+    private final String redisName;
     private final String subject;
     private final int limit;
     private final Duration per;
-    private final long tokenTicks;
-    private final long ticksPerMicro;
-    private final long capacityTicks;
+    private final Duration keepAlive;
     private final PrimitiveListener listener;
     private final boolean instrumented;
     private final LocalFallbackSwitch<RateLimiter> fallback;
-    /** Callers of this instance waiting for their reservation's due time. */
-    private final AtomicInteger waiting = new AtomicInteger();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    // Guarded by lock.
+    /** This instance's waiting calls, oldest first; the head may be asking Redis. */
+    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+    /** The queued waiter whose Redis call is in flight, if any. */
+    private Waiter asking;
 
     /**
      * @param client   the Redis connection
      * @param settings key prefix and what to do when Redis is unreachable
-     * @param name     the limiter's name (the Redis key is {@code keyPrefix + name})
+     * @param name     the limiter's name
      * @param key      the bucket's key within the name, or {@code null} for the one unkeyed bucket
-     * @param limit    tokens per {@code per}: the bucket's capacity
-     * @param per      the time the bucket takes to refill from empty
+     * @param limit    tokens per {@code per}
+     * @param per      the window, in whole milliseconds
      * @param listener told of every arrival and of how each wait ended
      */
     public RedisRateLimiter(RedissonClient client, RedisClusterSettings settings, String name, String key, int limit,
@@ -187,46 +128,19 @@ public final class RedisRateLimiter implements RateLimiter {
         if (limit < 1) {
             throw new IllegalArgumentException(subject + ": limit must be at least 1 token per period, was " + limit);
         }
-        long perMicros = perMicros(per);
-        long gcd = gcd(limit, perMicros);
+        if (per == null || per.compareTo(Duration.ofMillis(1)) < 0 || per.getNano() % 1_000_000 != 0) {
+            throw new IllegalArgumentException(subject + ": per must be a positive whole number of milliseconds (such as 1s),"
+                    + " was " + per + "; Redis' limiter counts in milliseconds");
+        }
         this.limit = limit;
         this.per = per;
-        this.tokenTicks = perMicros / gcd;
-        this.ticksPerMicro = limit / gcd;
-        if (Math.multiplyHigh(limit, tokenTicks) != 0 || limit * tokenTicks > LUA_EXACT) {
-            throw new IllegalArgumentException(subject + ": " + limit + " per " + per + " cannot be counted exactly in Redis"
-                    + " (limit * per in microseconds, reduced, must stay below 2^53); use a rounder limit or a shorter period");
-        }
-        this.capacityTicks = limit * tokenTicks;
-        this.redisKey = settings.keyPrefix() + name + (key == null ? "" : ":" + key);
-        this.script = client.getScript(StringCodec.INSTANCE);
+        this.keepAlive = per.plus(KEEP_ALIVE_MARGIN);
+        this.redisName = settings.keyPrefix() + "{" + name + (key == null ? "" : ":" + key) + "}";
+        this.limiter = client.getRateLimiter(redisName);
         this.listener = listener == null ? PrimitiveListener.NONE : listener;
         this.instrumented = this.listener != PrimitiveListener.NONE;
-        this.fallback = new LocalFallbackSwitch<>(settings, redisKey, subject, this, this.listener,
+        this.fallback = new LocalFallbackSwitch<>(settings, redisName, subject, this, this.listener,
                 local -> RateLimiter.create(name, limit, per, local));
-    }
-
-    private long perMicros(Duration per) {
-        if (per == null || per.isNegative() || per.isZero()) {
-            throw new IllegalArgumentException(subject + ": per must be a positive duration (such as 1s), was " + per);
-        }
-        if (per.getNano() % 1000 != 0) {
-            throw new IllegalArgumentException(subject + ": per " + per + " must be whole microseconds (Redis counts in microseconds)");
-        }
-        try {
-            return Math.addExact(Math.multiplyExact(per.getSeconds(), 1_000_000L), per.getNano() / 1000);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(subject + ": per " + per + " is too long; use at most 292,000 years", e);
-        }
-    }
-
-    private static long gcd(long a, long b) {
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
     }
 
     @Override
@@ -263,25 +177,50 @@ public final class RedisRateLimiter implements RateLimiter {
         if (fallback.active()) {
             return fallback.local().tryAcquire(permits);
         }
-        CompletionStage<List<Object>> call = take(permits, 0L);
-        Reply reply;
+        Boolean taken = takeOnce(permits, arrivedAt);
+        return taken == null ? fallback.local().tryAcquire(permits) : taken;
+    }
+
+    /**
+     * A zero-timeout call from a blocking caller: refused while this instance has waiters, otherwise
+     * one Redis round trip on the caller's thread. Null when Redis failed and the fallback is to serve
+     * the call.
+     */
+    private Boolean takeOnce(int permits, long arrivedAt) {
+        if (!isIdle()) {
+            waitEnded(arrivedAt, Outcome.REJECTED);
+            return false;
+        }
+        CompletionStage<Boolean> call = withRate(() -> limiter.tryAcquireAsync(permits));
+        boolean taken;
         try {
-            reply = Reply.of(RedisRoundTrip.await(call, RedisRoundTrip.boundFor(0L), name, subject, takingWhat(permits)));
+            taken = RedisRoundTrip.await(call, fallback.roundTripBound(0L), name, subject, takingWhat(permits));
         } catch (GuardUnavailableException e) {
+            releaseIfTaken(call, permits);
             if (fallback.enabled()) {
                 fallback.redisFailed(e);
-                return fallback.local().tryAcquire(permits);
+                return null;
             }
             waitEnded(arrivedAt, Outcome.TIMEOUT);
             throw e;
         } catch (InterruptedException e) {
+            releaseIfTaken(call, permits);
             Thread.currentThread().interrupt();
             waitEnded(arrivedAt, Outcome.INTERRUPTED);
             return false;
         }
         fallback.redisAnswered();
-        waitEnded(arrivedAt, reply.taken ? Outcome.ACQUIRED : Outcome.REJECTED);
-        return reply.taken;
+        waitEnded(arrivedAt, taken ? Outcome.ACQUIRED : Outcome.REJECTED);
+        return taken;
+    }
+
+    /** A call its caller gave up on may still take tokens in Redis: give them back when it does. */
+    private void releaseIfTaken(CompletionStage<Boolean> call, int permits) {
+        call.whenComplete((taken, error) -> {
+            if (Boolean.TRUE.equals(taken)) {
+                release(permits);
+            }
+        });
     }
 
     @Override
@@ -289,59 +228,38 @@ public final class RedisRateLimiter implements RateLimiter {
         long timeoutNanos = RedisRoundTrip.nanos(timeout);
         checkPermits(permits);
         long arrivedAt = arrive();
-        long deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
         if (fallback.active()) {
             fallback.local().acquire(permits, timeout);
             return;
         }
-        CompletionStage<List<Object>> call = take(permits, timeoutNanos);
-        Reply reply;
-        try {
-            reply = Reply.of(RedisRoundTrip.await(call, fallback.roundTripBound(timeoutNanos), name, subject, takingWhat(permits)));
-        } catch (GuardUnavailableException e) {
-            refundWhenAnswered(call, permits);
-            if (fallback.enabled()) {
-                fallback.redisFailed(e);
-                fallback.local().acquire(permits, remainingTimeout(deadline));
-                return;
+        if (timeoutNanos == 0L) {
+            Boolean taken = takeOnce(permits, arrivedAt);
+            if (taken == null) {
+                fallback.local().acquire(permits, timeout);
+            } else if (!taken) {
+                throw new RateLimitExceededException(name, per);
             }
-            waitEnded(arrivedAt, Outcome.TIMEOUT);
-            throw e;
+            return;
+        }
+        RedisTimer.refuseBlockingWait(subject);
+        Waiter waiter = start(permits, arrivedAt, timeoutNanos);
+        try {
+            waiter.future.get();
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
         } catch (InterruptedException e) {
-            refundWhenAnswered(call, permits);
-            waitEnded(arrivedAt, Outcome.INTERRUPTED);
-            throw e;
-        }
-        long answeredAt = System.nanoTime();
-        fallback.redisAnswered();
-        if (!reply.taken) {
-            waitEnded(arrivedAt, Outcome.REJECTED);
-            throw new RateLimitExceededException(name, reply.waitTime());
-        }
-        if (reply.waitMicros > 0L) {
-            awaitDue(reply, permits, answeredAt + reply.waitTime().toNanos(), arrivedAt);
-        }
-        waitEnded(arrivedAt, Outcome.ACQUIRED);
-    }
-
-    /**
-     * Parks until the reservation is due. Due is counted from the reply, so never before Redis' due
-     * time; an interrupt before it gives the reservation back.
-     */
-    private void awaitDue(Reply reply, int permits, long dueAt, long arrivedAt) throws InterruptedException {
-        waiting.incrementAndGet();
-        try {
-            long left;
-            while ((left = dueAt - System.nanoTime()) > 0L) {
-                if (Thread.interrupted()) {
-                    refund(permits, reply.dueMicros);
-                    waitEnded(arrivedAt, Outcome.INTERRUPTED);
-                    throw new InterruptedException();
-                }
-                LockSupport.parkNanos(this, left);
+            if (waiter.withdraw(Outcome.INTERRUPTED, null)) {
+                throw e;
             }
-        } finally {
-            waiting.decrementAndGet();
+            // Decided just before the interrupt: that decision stands, and the interrupt is kept.
+            Thread.currentThread().interrupt();
+            try {
+                waiter.future.get(RedisRoundTrip.UNTIMED_BOUND.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException failed) {
+                throw rethrow(failed.getCause());
+            } catch (TimeoutException | InterruptedException | CancellationException undecided) {
+                throw e;
+            }
         }
     }
 
@@ -350,31 +268,79 @@ public final class RedisRateLimiter implements RateLimiter {
         long timeoutNanos = RedisRoundTrip.nanos(timeout);
         checkPermits(permits);
         long arrivedAt = arrive();
-        long deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
         if (fallback.active()) {
             return fallback.local().acquireAsync(permits, timeout);
         }
-        CompletionStage<List<Object>> call = take(permits, timeoutNanos);
-        TokenFuture result = new TokenFuture(permits, arrivedAt);
-        RedisRoundTrip.async(call, fallback.roundTripBound(timeoutNanos), name, subject, takingWhat(permits))
-                .whenComplete((raw, error) -> result.answered(raw, error, call, deadline));
-        return result;
+        return start(permits, arrivedAt, timeoutNanos).future;
+    }
+
+    /**
+     * A zero timeout asks Redis once, unless this instance has waiters (then it is refused at once);
+     * a positive one joins the local queue, whose head asks Redis.
+     */
+    private Waiter start(int permits, long arrivedAt, long timeoutNanos) {
+        long deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
+        Waiter waiter = new Waiter(permits, arrivedAt, deadline, timeoutNanos == 0L);
+        boolean refused = false;
+        lock.lock();
+        try {
+            if (waiter.once) {
+                refused = !queue.isEmpty();
+                if (!refused) {
+                    waiter.phase = Phase.ASKING;
+                }
+            } else {
+                queue.add(waiter);
+                if (deadline != Long.MAX_VALUE) {
+                    waiter.timeoutTask = RedisTimer.schedule(waiter::timedOut, RedisRoundTrip.remaining(deadline));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (refused) {
+            waiter.finish(null, Outcome.REJECTED);
+        } else if (waiter.once) {
+            waiter.ask();
+        } else {
+            askNext();
+        }
+        return waiter;
+    }
+
+    /** Lets the head of the local queue ask Redis, unless a queued waiter is asking already. */
+    private void askNext() {
+        Waiter head;
+        lock.lock();
+        try {
+            if (asking != null || (head = queue.peek()) == null) {
+                return;
+            }
+            asking = head;
+            head.phase = Phase.ASKING;
+        } finally {
+            lock.unlock();
+        }
+        head.ask();
     }
 
     // ---------------------------------------------------------------- queries
 
+    /**
+     * Zero when this instance has no waiters and Redis' window has {@code permits} tokens now;
+     * otherwise {@code per}, the upper bound described on the class.
+     */
     @Override
     public Duration timeUntilAvailable(int permits) {
         checkPermits(permits);
         if (fallback.active()) {
             return fallback.local().timeUntilAvailable(permits);
         }
-        Long tokens = peek();
-        if (tokens == null) {
+        Long available = availableInRedis();
+        if (available == null) {
             return fallback.local().timeUntilAvailable(permits);
         }
-        long owed = permits * tokenTicks - tokens;
-        return owed <= 0L ? Duration.ZERO : Duration.ofNanos(Math.ceilDiv(owed, ticksPerMicro) * 1000L);
+        return available >= permits && isIdle() ? Duration.ZERO : per;
     }
 
     @Override
@@ -382,20 +348,23 @@ public final class RedisRateLimiter implements RateLimiter {
         if (fallback.active()) {
             return fallback.local().availableTokens();
         }
-        Long tokens = peek();
-        if (tokens == null) {
+        Long available = availableInRedis();
+        if (available == null) {
             return fallback.local().availableTokens();
         }
-        return tokens <= 0L ? 0 : (int) Math.min(limit, tokens / tokenTicks);
+        return isIdle() ? (int) Math.max(0L, Math.min(limit, available)) : 0;
     }
 
-    /** The tokens in the cluster bucket (ticks), or null when Redis failed and the fallback is on. */
-    private Long peek() {
+    /** Tokens in Redis' window now, or null when Redis failed and the fallback took over. */
+    private Long availableInRedis() {
+        CompletionStage<Long> call = limiter.availablePermitsAsync().toCompletableFuture()
+                .thenCompose(available -> limiter.expireAsync(keepAlive).thenApply(ignored -> available))
+                .exceptionallyCompose(e -> isNotInitialized(e) ? CompletableFuture.completedFuture((long) limit)
+                        : CompletableFuture.failedFuture(e));
         try {
-            Object tokens = RedisRoundTrip.await(script.evalAsync(redisKey, RScript.Mode.READ_WRITE, PEEK, RScript.ReturnType.LONG,
-                    List.of(redisKey), args(1, 0L)), RedisRoundTrip.boundFor(0L), name, subject, "reading the bucket");
+            Long available = RedisRoundTrip.await(call, fallback.roundTripBound(0L), name, subject, "reading the window");
             fallback.redisAnswered();
-            return ((Number) tokens).longValue();
+            return available;
         } catch (GuardUnavailableException e) {
             if (fallback.enabled()) {
                 fallback.redisFailed(e);
@@ -404,59 +373,62 @@ public final class RedisRateLimiter implements RateLimiter {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GuardUnavailableException(name, subject + ": interrupted while reading the bucket from Redis", e);
+            throw new GuardUnavailableException(name, subject + ": interrupted while reading the window from Redis", e);
         }
     }
 
     /**
-     * True when no caller of this instance waits. The bucket itself lives in Redis (and expires there
-     * when full), so a handle with no waiters can be dropped and made again without losing anything.
+     * True when no caller of this instance waits. The window itself lives in Redis (and expires there
+     * when idle), so a handle with no waiters can be dropped and made again without losing anything.
      */
     @Override
     public boolean isIdle() {
-        return waiting.get() == 0;
+        lock.lock();
+        try {
+            return queue.isEmpty();
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** This instance's view, without asking Redis: {@code waiting} counts this instance's reserved callers. */
+    /** This instance's view, without asking Redis: {@code waiting} counts this instance's queued calls. */
     @Override
     public Snapshot snapshot() {
-        return new Snapshot(name, kind(), waiting.get(), 0, limit, List.of());
+        int waiting;
+        lock.lock();
+        try {
+            waiting = queue.size();
+        } finally {
+            lock.unlock();
+        }
+        return new Snapshot(name, kind(), waiting, 0, limit, List.of());
     }
 
     // ---------------------------------------------------------------- Redis calls
 
-    private CompletionStage<List<Object>> take(int permits, long maxWaitNanos) {
-        long maxWaitMicros = maxWaitNanos == Long.MAX_VALUE ? LUA_EXACT : Math.min(LUA_EXACT, maxWaitNanos / 1000L);
-        return script.evalAsync(redisKey, RScript.Mode.READ_WRITE, TAKE, RScript.ReturnType.LIST, List.of(redisKey),
-                args(permits, maxWaitMicros));
+    /**
+     * Runs {@code call}; when Redis says the rate is not set (a new bucket, or one whose keys expired
+     * while idle), sets it and runs {@code call} again.
+     */
+    private <T> CompletionStage<T> withRate(Supplier<? extends CompletionStage<T>> call) {
+        return call.get().toCompletableFuture().exceptionallyCompose(e -> isNotInitialized(e)
+                ? limiter.trySetRateAsync(RateType.OVERALL, limit, per, keepAlive).toCompletableFuture().thenCompose(set -> call.get())
+                : CompletableFuture.failedFuture(e));
     }
 
-    /** Gives a reservation back, if it is not yet due (fire and forget: on failure its tokens stay spent, which only lowers the rate). */
-    private void refund(int permits, long dueMicros) {
-        RedisRoundTrip.async(script.evalAsync(redisKey, RScript.Mode.READ_WRITE, REFUND, RScript.ReturnType.LONG,
-                        List.of(redisKey), args(permits, dueMicros)), RedisRoundTrip.boundFor(0L), name, subject, "giving tokens back")
-                .whenComplete((given, error) -> {
+    private static boolean isNotInitialized(Throwable error) {
+        Throwable e = RedisRoundTrip.unwrap(error);
+        return e instanceof RedisException && e.getMessage() != null && e.getMessage().contains(NOT_INITIALIZED);
+    }
+
+    /** Gives back tokens granted to a call that was withdrawn meanwhile (fire and forget: on failure they stay spent). */
+    private void release(int permits) {
+        RedisRoundTrip.async(limiter.releaseAsync(permits), RedisRoundTrip.boundFor(0L), name, subject, "giving tokens back")
+                .whenComplete((ignored, error) -> {
                     if (error != null) {
-                        log.debug("{}: could not give back {} reserved token(s); they stay spent", subject, permits, error);
+                        log.debug("{}: could not give back {} token(s) of a withdrawn call; they stay spent", subject, permits, error);
                     }
                 });
-    }
-
-    /** A take call this caller gave up on may still reserve tokens in Redis: give them back when it does. */
-    private void refundWhenAnswered(CompletionStage<List<Object>> call, int permits) {
-        call.whenComplete((raw, error) -> {
-            if (error == null) {
-                Reply reply = Reply.of(raw);
-                if (reply.taken && reply.waitMicros > 0L) {
-                    refund(permits, reply.dueMicros);
-                }
-            }
-        });
-    }
-
-    private Object[] args(int permits, long last) {
-        return new Object[] {Integer.toString(permits), Long.toString(tokenTicks), Long.toString(ticksPerMicro),
-                Long.toString(capacityTicks), Long.toString(last)};
     }
 
     // ---------------------------------------------------------------- helpers
@@ -475,14 +447,20 @@ public final class RedisRateLimiter implements RateLimiter {
         }
     }
 
-    private static Duration remainingTimeout(long deadline) {
-        return deadline == Long.MAX_VALUE ? Durations.FOREVER : Duration.ofNanos(RedisRoundTrip.remaining(deadline));
+    private static RuntimeException rethrow(Throwable cause) {
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(cause);
     }
 
     private void checkPermits(int permits) {
         if (permits < 1 || permits > limit) {
             throw new IllegalArgumentException(subject + ": cannot take " + permits
-                    + " tokens at once; ask for 1 to " + limit + " (the bucket never holds more)");
+                    + " tokens at once; ask for 1 to " + limit + " (the window never holds more)");
         }
     }
 
@@ -492,175 +470,218 @@ public final class RedisRateLimiter implements RateLimiter {
 
     @Override
     public String toString() {
-        return subject + " (" + limit + " per " + Durations.format(per) + ", Redis key " + redisKey + ")";
+        return subject + " (" + limit + " per " + Durations.format(per) + ", Redis key " + redisName + ")";
     }
 
-    /** The take script's answer: whether the tokens were taken or reserved, the wait, and when they are due in Redis' clock. */
-    private record Reply(boolean taken, long waitMicros, long dueMicros) {
-
-        static Reply of(List<Object> raw) {
-            return new Reply(((Number) raw.get(0)).longValue() == 1L, ((Number) raw.get(1)).longValue(),
-                    ((Number) raw.get(2)).longValue());
-        }
-
-        Duration waitTime() {
-            return Duration.ofNanos(Math.multiplyExact(waitMicros, 1000L));
-        }
+    private enum Phase {
+        /** In the local queue, behind the head. */
+        QUEUED,
+        /** Its Redis call is in flight. */
+        ASKING,
+        /** Served by the local fallback's future. */
+        LOCAL,
+        /** Granted or failed. */
+        DONE,
+        /** Withdrawn by its caller. */
+        WITHDRAWN
     }
 
-    /**
-     * The future of an async acquisition. Completed on the {@link RedisTimer} thread at the
-     * reservation's due time; cancelling it before then gives the reservation back.
-     */
-    private final class TokenFuture extends CompletableFuture<Void> {
+    /** One call for tokens on this instance. */
+    private final class Waiter {
 
-        private final int permits;
-        private final long arrivedAt;
-        // Guarded by this.
-        private Phase state = Phase.ASKING;
-        private Reply reservation;
-        private ScheduledFuture<?> dueTimer;
-        private CompletableFuture<Void> local;
+        final int permits;
+        final long arrivedAt;
+        final long deadline;
+        /** A zero-timeout call: one try, never queued. */
+        final boolean once;
+        final TokenFuture future = new TokenFuture(this);
+        // Guarded by lock.
+        Phase phase = Phase.QUEUED;
+        ScheduledFuture<?> timeoutTask;
+        CompletableFuture<Void> local;
 
-        TokenFuture(int permits, long arrivedAt) {
+        Waiter(int permits, long arrivedAt, long deadline, boolean once) {
             this.permits = permits;
             this.arrivedAt = arrivedAt;
+            this.deadline = deadline;
+            this.once = once;
         }
 
-        /** Redis answered (or failed, or did not answer in time). Runs on the {@link RedisTimer} thread. */
-        void answered(List<Object> raw, Throwable error, CompletionStage<List<Object>> call, long deadline) {
-            if (error != null) {
-                refundWhenAnswered(call, permits);
-                Throwable cause = RedisRoundTrip.unwrap(error);
-                if (fallback.enabled() && RedisRoundTrip.isUnavailable(cause)) {
+        /** Asks Redis: once, or (as the queue's head) in Redisson's timed acquire until the deadline. */
+        void ask() {
+            CompletionStage<Boolean> call;
+            long bound;
+            if (once) {
+                call = withRate(() -> limiter.tryAcquireAsync(permits));
+                bound = fallback.roundTripBound(0L);
+            } else if (deadline == Long.MAX_VALUE) {
+                call = withRate(() -> limiter.acquireAsync(permits).thenApply(ignored -> Boolean.TRUE));
+                bound = Long.MAX_VALUE;
+            } else {
+                call = withRate(() -> limiter.tryAcquireAsync(permits,
+                        Duration.ofMillis(Math.ceilDiv(RedisRoundTrip.remaining(deadline), 1_000_000L))));
+                // Redisson's own call ends at the deadline; one more round trip for its answer.
+                bound = RedisRoundTrip.remaining(deadline) + RedisRoundTrip.boundFor(0L);
+            }
+            RedisRoundTrip.async(call, bound, name, subject, takingWhat(permits))
+                    .whenComplete((taken, error) -> answered(Boolean.TRUE.equals(taken), error));
+        }
+
+        /** Redis answered this waiter's call (on the {@link RedisTimer} thread). */
+        private void answered(boolean taken, Throwable error) {
+            Throwable cause = error == null ? null : RedisRoundTrip.unwrap(error);
+            boolean toLocal = cause != null && fallback.enabled() && RedisRoundTrip.isUnavailable(cause);
+            Phase was;
+            lock.lock();
+            try {
+                was = phase;
+                if (was == Phase.ASKING) {
+                    phase = toLocal ? Phase.LOCAL : Phase.DONE;
+                    queue.remove(this);
+                    if (timeoutTask != null) {
+                        timeoutTask.cancel(false);
+                    }
+                }
+                if (asking == this) {
+                    asking = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (was == Phase.WITHDRAWN) {
+                if (taken) {
+                    release(permits);
+                }
+            } else if (was == Phase.ASKING) {
+                if (cause == null) {
+                    fallback.redisAnswered();
+                }
+                if (toLocal) {
                     fallback.redisFailed(cause);
-                    delegate(fallback.local().acquireAsync(permits, remainingTimeout(deadline)));
-                } else if (finish(Phase.ASKING)) {
-                    waitEnded(arrivedAt, Outcome.TIMEOUT);
-                    super.completeExceptionally(cause);
+                    delegate(once ? Duration.ZERO : remainingTimeout());
+                } else if (cause != null) {
+                    finish(cause, Outcome.TIMEOUT);
+                } else if (taken) {
+                    finish(null, Outcome.ACQUIRED);
+                } else {
+                    finish(null, once ? Outcome.REJECTED : Outcome.TIMEOUT);
                 }
-                return;
             }
-            fallback.redisAnswered();
-            Reply reply = Reply.of(raw);
-            if (!reply.taken) {
-                if (finish(Phase.ASKING)) {
-                    waitEnded(arrivedAt, Outcome.REJECTED);
-                    super.completeExceptionally(new RateLimitExceededException(name, reply.waitTime()));
-                }
-                return;
-            }
-            if (reply.waitMicros == 0L) {
-                if (finish(Phase.ASKING)) {
-                    waitEnded(arrivedAt, Outcome.ACQUIRED);
-                    super.complete(null);
-                }
-                return;
-            }
-            synchronized (this) {
-                if (state == Phase.ASKING) {
-                    state = Phase.RESERVED;
-                    reservation = reply;
-                    waiting.incrementAndGet();
-                    dueTimer = RedisTimer.schedule(this::due, reply.waitTime().toNanos());
+            askNext();
+        }
+
+        /** The timeout ran out while still queued behind the head (an asking head's own call ends at the deadline). */
+        void timedOut() {
+            lock.lock();
+            try {
+                if (phase != Phase.QUEUED) {
                     return;
                 }
+                phase = Phase.DONE;
+                queue.remove(this);
+            } finally {
+                lock.unlock();
             }
-            refund(permits, reply.dueMicros); // withdrawn while asking
+            finish(null, Outcome.TIMEOUT);
         }
 
-        private void due() {
-            if (finish(Phase.RESERVED)) {
-                waiting.decrementAndGet();
-                waitEnded(arrivedAt, Outcome.ACQUIRED);
-                super.complete(null);
+        /**
+         * Reports the outcome and completes the future: granted for {@link Outcome#ACQUIRED}, the
+         * error if any, otherwise {@link RateLimitExceededException} with {@code per} as retry-after.
+         */
+        void finish(Throwable error, Outcome outcome) {
+            waitEnded(arrivedAt, outcome);
+            if (outcome == Outcome.ACQUIRED) {
+                future.completeByLimiter();
+            } else {
+                future.failByLimiter(error != null ? error : new RateLimitExceededException(name, per));
             }
         }
 
-        /** Hands the acquisition to the local fallback's future. */
-        private void delegate(CompletableFuture<Void> future) {
-            boolean delegated = false;
-            synchronized (this) {
-                if (state == Phase.ASKING) {
-                    state = Phase.LOCAL;
-                    local = future;
-                    delegated = true;
-                }
+        /** Hands this call to the local fallback's limiter. */
+        private void delegate(Duration left) {
+            CompletableFuture<Void> fallbackFuture = fallback.local().acquireAsync(permits, left);
+            lock.lock();
+            try {
+                local = fallbackFuture;
+            } finally {
+                lock.unlock();
             }
-            if (!delegated) {
-                future.cancel(false); // withdrawn meanwhile
-                return;
-            }
-            future.whenComplete((ignored, error) -> {
+            fallbackFuture.whenComplete((ignored, error) -> {
                 if (error == null) {
-                    super.complete(null);
+                    future.completeByLimiter();
                 } else {
-                    super.completeExceptionally(RedisRoundTrip.unwrap(error));
+                    future.failByLimiter(RedisRoundTrip.unwrap(error));
                 }
             });
         }
 
-        /** Moves from {@code from} to DONE; false when something else (grant, withdrawal) came first. */
-        private synchronized boolean finish(Phase from) {
-            if (state != from) {
-                return false;
-            }
-            state = Phase.DONE;
-            return true;
+        private Duration remainingTimeout() {
+            return deadline == Long.MAX_VALUE ? Durations.FOREVER : Duration.ofNanos(RedisRoundTrip.remaining(deadline));
         }
 
-        /** Withdraws the acquisition, giving back its reservation; false when it was already granted. */
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return withdraw(null);
-        }
-
-        /** Withdraws the acquisition and fails this future with {@code ex}; false when it was already granted. */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            return withdraw(ex);
-        }
-
-        private boolean withdraw(Throwable error) {
-            Phase was;
-            Reply reserved;
-            CompletableFuture<Void> delegated;
-            synchronized (this) {
-                was = state;
-                if (was == Phase.DONE || was == Phase.WITHDRAWN) {
-                    return was == Phase.WITHDRAWN && (error == null ? isCancelled() : isCompletedExceptionally());
-                }
-                if (was == Phase.LOCAL) {
-                    delegated = local;
-                    reserved = null;
-                } else {
-                    state = Phase.WITHDRAWN;
-                    delegated = null;
-                    reserved = reservation;
-                    reservation = null;
-                    if (dueTimer != null) {
-                        dueTimer.cancel(false);
+        /** Withdraws this call; false when it was already granted or failed (or withdrawn). */
+        boolean withdraw(Outcome outcome, Throwable error) {
+            CompletableFuture<Void> delegated = null;
+            boolean promote = false;
+            lock.lock();
+            try {
+                switch (phase) {
+                    case DONE, WITHDRAWN -> {
+                        return false;
+                    }
+                    case LOCAL -> delegated = local;
+                    default -> {
+                        queue.remove(this);
+                        phase = Phase.WITHDRAWN;
+                        if (timeoutTask != null) {
+                            timeoutTask.cancel(false);
+                        }
+                        if (asking == this) {
+                            asking = null;
+                            promote = true;
+                        }
                     }
                 }
+            } finally {
+                lock.unlock();
             }
             if (delegated != null) {
-                // The local future reports the outcome itself, and its callback completes this one.
+                // The local limiter reports the outcome; its future's callback completes this one.
                 boolean withdrawn = error == null ? delegated.cancel(false) : delegated.completeExceptionally(error);
                 if (withdrawn) {
-                    if (error == null) {
-                        super.cancel(false);
-                    } else {
-                        super.completeExceptionally(error);
-                    }
+                    future.failByLimiter(error);
                 }
                 return withdrawn;
             }
-            if (reserved != null) {
-                waiting.decrementAndGet();
-                refund(permits, reserved.dueMicros);
+            waitEnded(arrivedAt, outcome);
+            future.failByLimiter(error);
+            if (promote) {
+                askNext();
             }
-            waitEnded(arrivedAt, Outcome.CANCELLED);
-            return error == null ? super.cancel(false) : super.completeExceptionally(error);
+            return true;
+        }
+    }
+
+    /** The future of a call: completed by the limiter when granted; cancelling it withdraws the call. */
+    private static final class TokenFuture extends CompletableFuture<Void> {
+
+        private final Waiter waiter;
+
+        TokenFuture(Waiter waiter) {
+            this.waiter = waiter;
+        }
+
+        /** Withdraws the call; false when it was already granted or failed. */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return waiter.withdraw(Outcome.CANCELLED, null) || isCancelled();
+        }
+
+        /** Withdraws the call and fails this future with {@code ex}; false when it was already decided. */
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            return waiter.withdraw(Outcome.CANCELLED, Objects.requireNonNull(ex, "ex"));
         }
 
         /**
@@ -677,18 +698,18 @@ public final class RedisRateLimiter implements RateLimiter {
         public <U> CompletableFuture<U> newIncompleteFuture() {
             return new CompletableFuture<>();
         }
-    }
 
-    private enum Phase {
-        /** The take script has not answered yet. */
-        ASKING,
-        /** Tokens reserved in Redis; granted at their due time. */
-        RESERVED,
-        /** Served by the local fallback's future. */
-        LOCAL,
-        /** Granted or failed. */
-        DONE,
-        /** Cancelled by the caller. */
-        WITHDRAWN
+        void completeByLimiter() {
+            super.complete(null);
+        }
+
+        /** Fails with {@code error}, or cancels when it is null. */
+        void failByLimiter(Throwable error) {
+            if (error == null) {
+                super.cancel(false);
+            } else {
+                super.completeExceptionally(error);
+            }
+        }
     }
 }

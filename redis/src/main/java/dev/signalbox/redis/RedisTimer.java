@@ -31,13 +31,31 @@ final class RedisTimer {
         EXECUTOR.execute(task);
     }
 
+    /**
+     * Refuses a blocking wait on this thread: the wait would be ended by this very thread (and its
+     * bound by a timer on it), so it would never end.
+     */
+    static void refuseBlockingWait(String subject) {
+        if (Thread.currentThread() instanceof TimerThread) {
+            throw new IllegalStateException(subject + ": a blocking wait on the signalbox-redis-timer thread would wait for"
+                    + " itself; use the async form, or move the callback off this thread (thenRunAsync and the like)");
+        }
+    }
+
     private static ScheduledThreadPoolExecutor create() {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "signalbox-redis-timer");
+            Thread thread = new TimerThread(runnable);
             thread.setDaemon(true);
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
         return executor;
+    }
+
+    private static final class TimerThread extends Thread {
+
+        TimerThread(Runnable task) {
+            super(task, "signalbox-redis-timer");
+        }
     }
 }
