@@ -4,15 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.signalbox.annotation.Barrier;
 import dev.signalbox.annotation.Guarded;
+import dev.signalbox.annotation.RateLimited;
 import dev.signalbox.annotation.Scope;
 import dev.signalbox.autoconfigure.SignalboxAutoConfiguration;
 import dev.signalbox.autoconfigure.SignalboxEndpoint;
+import dev.signalbox.core.BarrierBrokenException;
 import dev.signalbox.core.GuardContext;
+import dev.signalbox.core.RateLimitExceededException;
 import dev.signalbox.redis.testing.RedisServerExtension;
 
 import org.junit.jupiter.api.Test;
@@ -26,6 +31,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Two application contexts (two "instances", each with its own Signalbox, Redisson client and local
@@ -146,6 +152,43 @@ class ClusterScopeEndToEndTest {
         });
     }
 
+    @Test
+    void aClusterRateLimitAdmitsItsLimitAcrossBothInstancesAndRejectsTheRestWithRetryAfter() {
+        withTwoInstances((a, b) -> {
+            List<Ledger> ledgers = List.of(a.getBean(Ledger.class), b.getBean(Ledger.class));
+            int admitted = 0;
+            int rejected = 0;
+            for (int i = 0; i < 30; i++) {
+                try {
+                    ledgers.get(i % 2).callPartner();
+                    admitted++;
+                } catch (RateLimitExceededException e) {
+                    rejected++;
+                    assertThat(e.getRetryAfter()).isPositive();
+                }
+            }
+            // 10 per minute: the bucket's bound across both instances, whoever asked.
+            assertThat(admitted).isEqualTo(10);
+            assertThat(rejected).isEqualTo(20);
+        });
+    }
+
+    @Test
+    void aClusterBarrierCountsPartiesOfBothInstancesAndATimeoutOnOneBreaksTheOther() {
+        withTwoInstances((a, b) -> {
+            CompletableFuture<Void> onA = CompletableFuture.runAsync(() -> a.getBean(Ledger.class).settle(),
+                    r -> Thread.ofVirtual().start(r));
+            b.getBean(Ledger.class).settle();
+            onA.get(30, TimeUnit.SECONDS);
+
+            // Three parties, two arrive: b gives up after 1 s, and a, willing to wait a minute, is broken with it.
+            CompletableFuture<Void> patient = CompletableFuture.runAsync(() -> a.getBean(Ledger.class).settleThree(),
+                    r -> Thread.ofVirtual().start(r));
+            assertThatThrownBy(() -> b.getBean(Ledger.class).settleThreeWithin1s()).isInstanceOf(BarrierBrokenException.class);
+            assertThatThrownBy(() -> patient.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(BarrierBrokenException.class);
+        });
+    }
+
     private static void runConcurrently(Flavor flavor, int count, Body body) throws InterruptedException {
         CountDownLatch start = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -204,6 +247,22 @@ class ClusterScopeEndToEndTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        @RateLimited(value = "partner", limit = 10, per = "1m", scope = Scope.CLUSTER)
+        public void callPartner() {
+        }
+
+        @Barrier(value = "settlement", parties = 2, timeout = "30s", scope = Scope.CLUSTER)
+        public void settle() {
+        }
+
+        @Barrier(value = "settlement-of-three", parties = 3, timeout = "60s", scope = Scope.CLUSTER)
+        public void settleThree() {
+        }
+
+        @Barrier(value = "settlement-of-three", parties = 3, timeout = "1s", scope = Scope.CLUSTER)
+        public void settleThreeWithin1s() {
         }
 
         @Guarded(value = "local", timeout = "10s")
