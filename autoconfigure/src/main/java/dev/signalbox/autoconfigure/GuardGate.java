@@ -29,9 +29,11 @@ final class GuardGate implements CallGate {
     private final Acquirable single;
     private final KeyedRegistry<Object, Primitive> keyed;
     private final Function<Primitive, Acquirable> side;
+    /** True for a cluster EXCLUSIVE or WRITE guard: its permits carry fencing tokens. */
+    private final boolean fenced;
 
     private GuardGate(String name, Guarded.Mode mode, Duration timeout, String where, KeyExpression[] keys,
-            Acquirable single, KeyedRegistry<Object, Primitive> keyed, Function<Primitive, Acquirable> side) {
+            Acquirable single, KeyedRegistry<Object, Primitive> keyed, Function<Primitive, Acquirable> side, boolean fenced) {
         this.name = name;
         this.mode = mode;
         this.timeout = timeout;
@@ -40,17 +42,28 @@ final class GuardGate implements CallGate {
         this.single = single;
         this.keyed = keyed;
         this.side = side;
+        this.fenced = fenced;
+    }
+
+    /** This gate, saying whether its permits carry fencing tokens (cluster EXCLUSIVE and WRITE guards). */
+    GuardGate fenced(boolean carriesTokens) {
+        return new GuardGate(name, mode, timeout, where, keys, single, keyed, side, carriesTokens);
+    }
+
+    /** True when the interceptor should expose the permit's fencing token to the body (see {@link dev.signalbox.core.GuardContext}). */
+    boolean isFenced() {
+        return fenced;
     }
 
     static GuardGate unkeyed(String name, Guarded.Mode mode, Duration timeout, String where, Acquirable target) {
-        return new GuardGate(name, mode, timeout, where, new KeyExpression[0], target, null, null);
+        return new GuardGate(name, mode, timeout, where, new KeyExpression[0], target, null, null, false);
     }
 
     @SuppressWarnings("unchecked")
     static <P extends Primitive> GuardGate keyed(String name, Guarded.Mode mode, Duration timeout, String where,
             KeyExpression[] keys, KeyedRegistry<Object, P> registry, Function<? super P, Acquirable> side) {
         return new GuardGate(name, mode, timeout, where, keys, null, (KeyedRegistry<Object, Primitive>) registry,
-                (Function<Primitive, Acquirable>) side);
+                (Function<Primitive, Acquirable>) side, false);
     }
 
     @Override

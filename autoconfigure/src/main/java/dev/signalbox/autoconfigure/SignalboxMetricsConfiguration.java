@@ -19,4 +19,9 @@ class SignalboxMetricsConfiguration {
     MicrometerPrimitiveMetrics signalboxMicrometerMetrics(MeterRegistry meterRegistry, SignalboxProperties properties) {
         return new MicrometerPrimitiveMetrics(meterRegistry, properties.getMetrics());
     }
+
+    @Bean
+    LeaseLostMeter signalboxLeaseLostMeter(MeterRegistry meterRegistry) {
+        return new LeaseLostMeter(meterRegistry);
+    }
 }

@@ -1,0 +1,286 @@
+package dev.signalbox.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.signalbox.autoconfigure.ClusterMembers.Member;
+import dev.signalbox.core.GuardTimeoutException;
+import dev.signalbox.core.GuardUnavailableException;
+import dev.signalbox.core.Holder;
+import dev.signalbox.core.Kind;
+import dev.signalbox.core.Outcome;
+import dev.signalbox.core.Permit;
+import dev.signalbox.core.Primitive;
+import dev.signalbox.core.PrimitiveListener;
+import dev.signalbox.redis.HoldScripts.HoldId;
+
+/**
+ * The acquisition engine behind one side of a cluster primitive on this instance (a lock, a
+ * semaphore, the read or the write side of a read-write lock) for one name and key: a caller first
+ * queues in the {@link LocalQueue}, then competes in Redis with the time it has left (see
+ * {@link ClusterAcquisition}). Keeps the holds granted here, for snapshots, {@code members()} and
+ * lease renewal.
+ */
+final class ClusterGate {
+
+    final RedisBackend backend;
+    final Primitive owner;
+    final String name;
+    final Kind kind;
+    final RedisKeys keys;
+    /** {@code read} or {@code write} for the sides of a read-write lock, else null. */
+    final String side;
+    final LocalQueue queue;
+    final HoldScripts scripts;
+    final ReleaseSignal signal;
+    final PrimitiveListener listener;
+    private final Set<ClusterHold> holds = ConcurrentHashMap.newKeySet();
+    private final Set<ClusterAcquisition> waiting = ConcurrentHashMap.newKeySet();
+    /** A hold closed while a caller of this instance was queued, for the next admitted caller to take over. */
+    private final AtomicReference<HoldId> handedOver = new AtomicReference<>();
+
+    /** How long a handed-over hold waits for the next local caller before it is released after all. */
+    private static final long HAND_OVER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    ClusterGate(RedisBackend backend, Primitive owner, String side, RedisKeys keys, LocalQueue queue, HoldScripts scripts,
+            ReleaseSignal signal, PrimitiveListener listener) {
+        this.backend = backend;
+        this.owner = owner;
+        this.name = owner.name();
+        this.kind = owner.kind();
+        this.side = side;
+        this.keys = keys;
+        this.queue = queue;
+        this.scripts = scripts;
+        this.signal = signal;
+        this.listener = listener == null ? PrimitiveListener.NONE : listener;
+    }
+
+    /** Blocking acquisition: see {@link dev.signalbox.core.Acquirable#acquire(Duration)}. */
+    Permit acquire(int permits, Duration timeout) throws InterruptedException {
+        ClusterAcquisition acquisition = start(permits, timeout, Thread.currentThread());
+        try {
+            return acquisition.get();
+        } catch (InterruptedException e) {
+            if (!acquisition.abandon(Outcome.INTERRUPTED)) {
+                Permit granted = awaitUninterruptibly(acquisition);
+                if (granted != null) {
+                    granted.close();
+                }
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        }
+    }
+
+    /** Try-once: null when not available now; {@link GuardUnavailableException} when Redis does not answer. */
+    Permit tryAcquire(int permits) {
+        ClusterAcquisition acquisition = start(permits, Duration.ZERO, Thread.currentThread());
+        Permit granted = awaitUninterruptibly(acquisition);
+        if (granted == null && acquisition.isCompletedExceptionally()) {
+            try {
+                acquisition.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (!(e.getCause() instanceof GuardTimeoutException)) {
+                    throw rethrow(e.getCause());
+                }
+            }
+        }
+        return granted;
+    }
+
+    CompletableFuture<Permit> acquireAsync(int permits, Duration timeout) {
+        return start(permits, timeout, null);
+    }
+
+    private ClusterAcquisition start(int permits, Duration timeout, Thread thread) {
+        ClusterAcquisition acquisition = new ClusterAcquisition(this, permits, timeout, thread);
+        acquisition.start();
+        return acquisition;
+    }
+
+    /** The permit once granted, or null when the acquisition failed; never throws, never gives up early. */
+    private static Permit awaitUninterruptibly(ClusterAcquisition acquisition) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return acquisition.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                    return null;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable cause) {
+        if (cause instanceof RuntimeException e) {
+            return e;
+        }
+        if (cause instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(cause);
+    }
+
+    void waiting(ClusterAcquisition acquisition, boolean queued) {
+        if (queued) {
+            waiting.add(acquisition);
+        } else {
+            waiting.remove(acquisition);
+        }
+    }
+
+    void granted(ClusterHold hold) {
+        holds.add(hold);
+    }
+
+    void released(ClusterHold hold) {
+        holds.remove(hold);
+        if (listener != PrimitiveListener.NONE) {
+            listener.onReleased(owner, System.nanoTime() - hold.acquiredAt);
+        }
+    }
+
+    /**
+     * Offers a closing hold to the next caller of this instance, so that it takes the hold over in
+     * one round trip instead of a release and an acquisition (locks only; see
+     * {@link RedisScripts#LOCK_ACQUIRE}). True when offered; the caller then gives its local permit
+     * back without releasing in Redis. Unless taken within {@link #HAND_OVER_NANOS}, it is released.
+     */
+    boolean handOver(HoldId hold) {
+        if (!scripts.handsOver() || waiting.isEmpty() || !handedOver.compareAndSet(null, hold)) {
+            return false;
+        }
+        backend.schedule(() -> {
+            if (handedOver.compareAndSet(hold, null)) {
+                scripts.release(hold);
+            }
+        }, HAND_OVER_NANOS);
+        return true;
+    }
+
+    /** The hold handed over by the previous local holder, if any, now this caller's to take over. */
+    HoldId takeHandedOver() {
+        return handedOver.get() == null ? null : handedOver.getAndSet(null);
+    }
+
+    void leaseLost() {
+        listener.onLeaseLost(owner);
+    }
+
+    /** Callers of this instance waiting, locally or in Redis. */
+    int waitingCount() {
+        return waiting.size();
+    }
+
+    /** Permits held by callers of this instance. */
+    int heldPermits() {
+        int held = 0;
+        for (ClusterHold hold : holds) {
+            held += hold.permits;
+        }
+        return held;
+    }
+
+    boolean isHeldBy(Thread thread) {
+        for (ClusterHold hold : holds) {
+            if (hold.thread == thread && hold.isHeld()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    List<Holder> holders() {
+        if (holds.isEmpty()) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        List<Holder> list = new ArrayList<>();
+        for (ClusterHold hold : holds) {
+            list.add(hold.describe(now));
+        }
+        list.sort(Comparator.comparing(Holder::since));
+        return list;
+    }
+
+    /**
+     * Holders and waiters across instances, from Redis (one round trip). This instance's waiters are
+     * counted here, all of them; other instances' waiters are those waiting in Redis, the head of
+     * each local queue.
+     */
+    static List<Member> members(RedisBackend backend, RedisKeys keys, List<ClusterGate> gates) {
+        List<Object> flat;
+        try {
+            flat = backend.<List<Object>>call("read the members of " + keys.label(), RedisScripts.MEMBERS,
+                    backend.maintenanceBound(), true, null, List.of(keys.main(), keys.readers(), keys.waiting())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuardUnavailableException(keys.label(), "interrupted while reading who holds " + keys.label(), e);
+        } catch (ExecutionException e) {
+            throw new GuardUnavailableException(keys.label(), "could not read who holds " + keys.label() + " from Redis: "
+                    + RedisAvailability.describe(e.getCause()), e.getCause());
+        }
+        Map<String, Member> byInstanceAndRole = new LinkedHashMap<>();
+        for (int i = 0; i + 3 < flat.size(); i += 4) {
+            String role = String.valueOf(flat.get(i));
+            String instance = String.valueOf(flat.get(i + 1));
+            if (role.equals("waiter") && instance.equals(backend.instance)) {
+                continue; // counted from this instance's own queue below
+            }
+            add(byInstanceAndRole, new Member(instance, role, Integer.parseInt(String.valueOf(flat.get(i + 3))),
+                    Instant.ofEpochMilli(Long.parseLong(String.valueOf(flat.get(i + 2))))));
+        }
+        for (ClusterGate gate : gates) {
+            for (ClusterAcquisition acquisition : gate.waiting) {
+                add(byInstanceAndRole, new Member(backend.instance, "waiter", 1, acquisition.arrivedAtInstant()));
+            }
+        }
+        return List.copyOf(byInstanceAndRole.values());
+    }
+
+    private static void add(Map<String, Member> members, Member member) {
+        members.merge(member.instance() + "|" + member.role(), member, (a, b) -> new Member(a.instance(), a.role(),
+                a.count() + b.count(), a.since().isBefore(b.since()) ? a.since() : b.since()));
+    }
+
+    GuardTimeoutException timeout(Duration timeout) {
+        return new GuardTimeoutException(name, kind, timeout);
+    }
+
+    GuardUnavailableException unavailable(Duration timeout, Throwable cause) {
+        String why = cause == null ? "Redis failed less than " + TimeUnit.NANOSECONDS.toMillis(RedisAvailability.RETRY_AFTER_NANOS)
+                + "ms ago and is not tried again yet" : RedisAvailability.describe(cause);
+        return new GuardUnavailableException(name, describe() + " is unavailable: Redis did not answer (" + why
+                + "); the call holds nothing. Check that Redis is reachable, or set signalbox.redis.on-unavailable: local"
+                + " to fall back to local guards while it is not", cause);
+    }
+
+    String describe() {
+        return "cluster " + kind.tag() + (side == null ? "" : " (" + side + " side)") + " " + keys.label();
+    }
+
+    @Override
+    public String toString() {
+        return describe() + " (" + heldPermits() + " held here, " + waitingCount() + " waiting here)";
+    }
+}
