@@ -235,7 +235,7 @@ class RedisRateLimiterTest {
                 PrimitiveListener.NONE);
         assertThat(nobody.timeUntilAvailable(1)).isZero();
         assertThat(nobody.availableTokens()).isEqualTo(3);
-        assertThat(server.command("KEYS", "*nobody*")).isEqualTo("*0");
+        assertThat(server.command("KEYS", "*nobody*")).isEmpty();
         // Reading a used bucket keeps its TTLs (Redisson's availablePermits() rewrites a key without one).
         RedisRateLimiter seven = new RedisRateLimiter(client, RedisTestClients.settings("a"), "partner", "customer-7", 3, per,
                 PrimitiveListener.NONE);
