@@ -45,7 +45,9 @@ import dev.signalbox.core.Semaphore;
  *
  * <p>Each call returns a new handle with its own local queue; handles for the same name and key share
  * their Redis state. Costs: an uncontended acquisition and its release are one round trip each (one
- * {@code EVALSHA}); the renewal is one round trip per hold per third of a lease.
+ * {@code EVALSHA}); a lock passed from one caller of this instance to the next costs one round trip
+ * in all; the renewal is one round trip per hold per third of a lease. Needs Redis 5 or later (scripts
+ * read Redis' clock and then write, which needs effect replication).
  */
 public final class RedisClusterPrimitives implements ClusterPrimitives, AutoCloseable {
 

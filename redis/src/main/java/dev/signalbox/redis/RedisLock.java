@@ -35,9 +35,17 @@ import dev.signalbox.core.Snapshot;
  * <p><b>Timeouts, cancellation, outages.</b> The timeout covers the local queue and Redis together.
  * A wait that times out, is interrupted or cancelled holds nothing and releases nothing; a grant that
  * races it is released. When Redis does not answer, the call fails with
- * {@link dev.signalbox.core.GuardUnavailableException} within its timeout (each command is bounded by
- * the time left, at least 500ms for a try-once call), or with the local fallback gets a permit that
- * excludes this instance's callers only.
+ * {@link dev.signalbox.core.GuardUnavailableException} within its timeout (each Redis command is
+ * bounded by the time left; only a call's first command is given at least 500ms, so a try-once call
+ * can take that long against a silent Redis), or with the local fallback gets a permit that excludes
+ * this instance's callers only. After a failure, Redis counts as down for one second: calls meanwhile
+ * fail (or fall back) at once, and the first call after that tries Redis again.
+ *
+ * <p><b>Hand-over.</b> When a holder closes its permit while another caller of this instance is
+ * queued, the hold passes to that caller in one round trip (new hold id, new token, new lease)
+ * instead of a release and an acquisition, unless a caller of another instance waits in Redis: then
+ * the lock is released and the callers of every instance compete for it, so a busy instance cannot
+ * starve the others.
  *
  * <p><b>Memory.</b> On one instance, actions before a permit's {@code close()} happen-before the next
  * grant here (through the local queue, which the permit leaves only after Redis has answered the

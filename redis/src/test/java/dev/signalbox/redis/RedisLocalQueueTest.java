@@ -58,6 +58,33 @@ class RedisLocalQueueTest {
         compare(instance.semaphore("queued-sem", "k", 4, PrimitiveListener.NONE), 4);
     }
 
+    @Test
+    void anUncontendedLockCostsOneScriptCallToAcquireAndOneToReleaseAndAHandOverOne() throws Exception {
+        RedisServer server = redis.server();
+        var lock = instances.start("a", Duration.ofSeconds(30)).lock("round-trips", null, PrimitiveListener.NONE);
+        lock.acquire(WAIT).close(); // loads the script into Redis
+        long before = server.commandCalls("evalsha");
+        for (int i = 0; i < 20; i++) {
+            lock.acquire(WAIT).close();
+        }
+        long start = before;
+        Eventually.await("the last release reaches Redis", Duration.ofSeconds(10),
+                () -> server.commandCalls("evalsha") - start >= 40);
+        Thread.sleep(200);
+        assertThat(server.commandCalls("evalsha") - before).isEqualTo(40);
+
+        Permit held = lock.acquire(WAIT);
+        var next = lock.acquireAsync(WAIT);
+        Thread.sleep(100);
+        long beforeHandOver = server.commandCalls("evalsha");
+        held.close();
+        next.get(20, java.util.concurrent.TimeUnit.SECONDS).close();
+        Eventually.await("the last release reaches Redis", Duration.ofSeconds(10),
+                () -> server.commandCalls("evalsha") - beforeHandOver >= 2);
+        Thread.sleep(200);
+        assertThat(server.commandCalls("evalsha") - beforeHandOver).as("hand-over, then the last release").isEqualTo(2);
+    }
+
     private void compare(Acquirable primitive, int capacity) throws Exception {
         RedisServer server = redis.server();
         primitive.acquire(WAIT).close(); // loads the scripts into Redis
