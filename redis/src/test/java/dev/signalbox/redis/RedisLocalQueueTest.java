@@ -23,7 +23,8 @@ import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * Local queueing in front of Redis: 200 waiters of one instance cost Redis, per acquisition, what an
- * uncontended caller does (counted with {@code INFO commandstats}, commands run inside scripts included).
+ * uncontended caller does (counted with {@code INFO commandstats}, commands run inside scripts included,
+ * the test's own INFO calls left out).
  */
 @Timeout(120)
 class RedisLocalQueueTest {
@@ -63,45 +64,71 @@ class RedisLocalQueueTest {
         RedisServer server = redis.server();
         var lock = instances.start("a", Duration.ofSeconds(30)).lock("round-trips", null, PrimitiveListener.NONE);
         lock.acquire(WAIT).close(); // loads the script into Redis
+        quiesce(server);
         long before = server.commandCalls("evalsha");
         for (int i = 0; i < 20; i++) {
             lock.acquire(WAIT).close();
         }
-        long start = before;
-        Eventually.await("the last release reaches Redis", Duration.ofSeconds(10),
-                () -> server.commandCalls("evalsha") - start >= 40);
-        Thread.sleep(200);
+        quiesce(server);
         assertThat(server.commandCalls("evalsha") - before).isEqualTo(40);
 
         Permit held = lock.acquire(WAIT);
         var next = lock.acquireAsync(WAIT);
-        Thread.sleep(100);
-        long beforeHandOver = server.commandCalls("evalsha");
+        Eventually.await("the second caller queues", Duration.ofSeconds(10), () -> lock.snapshot().waiting() == 1);
+        quiesce(server);
+        before = server.commandCalls("evalsha");
         held.close();
         next.get(20, java.util.concurrent.TimeUnit.SECONDS).close();
-        Eventually.await("the last release reaches Redis", Duration.ofSeconds(10),
-                () -> server.commandCalls("evalsha") - beforeHandOver >= 2);
-        Thread.sleep(200);
-        assertThat(server.commandCalls("evalsha") - beforeHandOver).as("hand-over, then the last release").isEqualTo(2);
+        quiesce(server);
+        assertThat(server.commandCalls("evalsha") - before).as("hand-over, then the last release").isEqualTo(2);
+    }
+
+    /** Waits until Redis runs nothing for 100ms (no release still on its way). */
+    private static void quiesce(RedisServer server) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long seen = work(server);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            long now = work(server);
+            if (now == seen) {
+                return;
+            }
+            seen = now;
+        }
+        throw new AssertionError("Redis did not go quiet within 10s");
+    }
+
+    /** Commands Redis ran, from one {@code INFO commandstats}, not counting the INFO calls of this test. */
+    private static long work(RedisServer server) {
+        long total = 0;
+        for (String line : server.command("INFO", "commandstats").split("\r?\n")) {
+            int at = line.indexOf(":calls=");
+            if (line.startsWith("cmdstat_") && at > 0 && !line.startsWith("cmdstat_info:")) {
+                total += Long.parseLong(line.substring(at + 7, line.indexOf(',', at)));
+            }
+        }
+        return total;
     }
 
     private void compare(Acquirable primitive, int capacity) throws Exception {
         RedisServer server = redis.server();
         primitive.acquire(WAIT).close(); // loads the scripts into Redis
+        quiesce(server);
 
         int alone = 50;
-        long before = server.totalCommandCalls();
+        long before = work(server);
         for (int i = 0; i < alone; i++) {
             primitive.acquire(WAIT).close();
         }
-        double uncontended = (server.totalCommandCalls() - before - 1) / (double) alone;
+        quiesce(server);
+        double uncontended = (work(server) - before) / (double) alone;
 
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger mostInside = new AtomicInteger();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
-        before = server.totalCommandCalls();
+        before = work(server);
         for (int i = 0; i < WAITERS; i++) {
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
@@ -121,7 +148,8 @@ class RedisLocalQueueTest {
             thread.join(60_000);
             assertThat(thread.isAlive()).isFalse();
         }
-        double queued = (server.totalCommandCalls() - before - 1) / (double) WAITERS;
+        quiesce(server);
+        double queued = (work(server) - before) / (double) WAITERS;
 
         assertThat(failures).isEmpty();
         assertThat(mostInside.get()).isEqualTo(capacity);
