@@ -79,8 +79,7 @@ final class RedisLock implements Lock, ClusterMembers {
                 return local.tryAcquire();
             }
         };
-        this.gate = new ClusterGate(backend, this, null, keys, queue, HoldScripts.lock(backend, keys),
-                new ReleaseSignal(backend, keys), listener);
+        this.gate = new ClusterGate(backend, this, null, keys, queue, HoldEngine.lock(backend, keys), listener);
     }
 
     @Override

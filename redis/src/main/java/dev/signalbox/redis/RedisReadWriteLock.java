@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.redisson.api.RReadWriteLock;
+
 import dev.signalbox.annotation.Scope;
 import dev.signalbox.autoconfigure.ClusterMembers;
 import dev.signalbox.core.Acquirable;
@@ -62,11 +64,11 @@ final class RedisReadWriteLock implements ReadWriteLock, ClusterMembers {
         this.name = name;
         this.keys = RedisKeys.of(backend.settings.keyPrefix(), name, key);
         this.local = ReadWriteLock.create(name);
-        ReleaseSignal signal = new ReleaseSignal(backend, keys);
-        this.readGate = new ClusterGate(backend, this, "read", keys, queue(local.readLock()), HoldScripts.read(backend, keys),
-                signal, listener);
+        RReadWriteLock redisson = backend.client.getReadWriteLock(keys.main());
+        this.readGate = new ClusterGate(backend, this, "read", keys, queue(local.readLock()),
+                HoldEngine.read(backend, keys, redisson), listener);
         this.writeGate = new ClusterGate(backend, this, "write", keys, queue(local.writeLock()),
-                HoldScripts.write(backend, keys), signal, listener);
+                HoldEngine.write(backend, keys, redisson), listener);
         this.readSide = new Side(readGate);
         this.writeSide = new Side(writeGate);
     }

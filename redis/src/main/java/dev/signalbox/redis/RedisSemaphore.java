@@ -58,8 +58,7 @@ final class RedisSemaphore implements Semaphore, ClusterMembers {
                 return local.tryAcquire(permits);
             }
         };
-        this.gate = new ClusterGate(backend, this, null, keys, queue, HoldScripts.semaphore(backend, keys, capacity),
-                new ReleaseSignal(backend, keys), listener);
+        this.gate = new ClusterGate(backend, this, null, keys, queue, HoldEngine.semaphore(backend, keys, capacity), listener);
     }
 
     @Override
