@@ -200,7 +200,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         if (hold != null) {
             leaveWaiting();
             gate.granted(hold);
-            hold.startRenewal();
+            hold.startRenewal(waited);
             deliver(hold);
             return;
         }

@@ -83,6 +83,24 @@ abstract sealed class HoldEngine {
         return stage.toCompletableFuture().exceptionally(e -> null);
     }
 
+    /**
+     * Unlocks {@code threadId}'s hold: true when released, false when it was no longer ours (Redisson
+     * answers that with an {@link IllegalMonitorStateException}, which is an answer, not an outage).
+     */
+    private static CompletionStage<Boolean> unlock(RLock lock, long threadId) {
+        return lock.unlockAsync(threadId).handle((ignored, error) -> {
+            if (error == null) {
+                return true;
+            }
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                if (t instanceof IllegalMonitorStateException) {
+                    return false;
+                }
+            }
+            throw error instanceof java.util.concurrent.CompletionException c ? c : new java.util.concurrent.CompletionException(error);
+        });
+    }
+
     /** A lock: Redisson's fenced lock, renewed by its watchdog; the token comes with the grant. */
     private static final class Lock extends HoldEngine {
 
@@ -113,8 +131,7 @@ abstract sealed class HoldEngine {
 
         @Override
         CompletableFuture<?> release(Grant grant) {
-            // Fails with IllegalMonitorStateException when the hold is no longer ours: nothing is released then.
-            return backend.call("release " + keys.label(), () -> lock.unlockAsync(grant.threadId()), backend.maintenanceBound(),
+            return backend.call("release " + keys.label(), () -> unlock(lock, grant.threadId()), backend.maintenanceBound(),
                     true, null);
         }
 
@@ -171,7 +188,7 @@ abstract sealed class HoldEngine {
 
         @Override
         CompletableFuture<?> release(Grant grant) {
-            return backend.call("release " + keys.label(), () -> side.unlockAsync(grant.threadId()), backend.maintenanceBound(),
+            return backend.call("release " + keys.label(), () -> unlock(side, grant.threadId()), backend.maintenanceBound(),
                     true, null);
         }
 

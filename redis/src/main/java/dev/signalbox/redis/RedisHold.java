@@ -46,18 +46,20 @@ final class RedisHold extends ClusterHold {
     }
 
     /**
-     * Starts the lease checks. A grant whose reply took a whole lease to arrive may have expired
+     * Starts the lease checks ({@code waited}: granted at the end of a Redisson wait, not by a single command). A grant whose reply took a whole lease to arrive may have expired
      * already; it counts as lost at once. That also keeps a write's fencing token (taken right after
      * the grant) ordered: a newer writer can be granted only after this lease ran out, so after the
      * token of a grant that was confirmed within its lease.
      */
-    void startRenewal() {
+    void startRenewal(boolean waited) {
         long took = System.nanoTime() - confirmedAt;
         if (took >= gate.backend.leaseNanos) {
             lose("the grant took " + TimeUnit.NANOSECONDS.toMillis(took) + "ms to arrive, longer than the lease of "
                     + gate.backend.leaseMillis + "ms");
         } else if (!gate.backend.track(this)) {
             lose("the cluster backend was closed, so nothing checks the lease");
+        } else if (waited) {
+            renew(); // the grant came at an unknown moment of a Redisson wait: confirm it now rather than at the next sweep
         }
     }
 
