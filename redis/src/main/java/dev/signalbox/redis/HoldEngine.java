@@ -228,6 +228,8 @@ abstract sealed class HoldEngine {
 
         @Override
         CompletableFuture<Grant> acquire(int permits, long waitMillis, long boundNanos, boolean silenceMarksDown) {
+            // Before its first acquisition a handle sets the permits: two round trips, so twice the bound.
+            long bound = initialized ? boundNanos : 2 * boundNanos;
             return backend.<Grant>call("acquire " + keys.label(), () -> ensurePermits()
                     .thenCompose(ignored -> semaphore.tryAcquireAsync(permits, waitMillis, backend.leaseMillis, TimeUnit.MILLISECONDS))
                     .thenCompose(ids -> {
@@ -242,7 +244,7 @@ abstract sealed class HoldEngine {
                             }
                             return (Grant) null;
                         });
-                    }), boundNanos, silenceMarksDown, late -> {
+                    }), bound, silenceMarksDown, late -> {
                         if (late != null) {
                             release(late);
                         }
