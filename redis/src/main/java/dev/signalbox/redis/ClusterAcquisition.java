@@ -6,31 +6,30 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.signalbox.core.Durations;
 import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Permit;
-import dev.signalbox.redis.HoldScripts.HoldId;
-import io.netty.util.Timeout;
+import dev.signalbox.redis.HoldEngine.Grant;
 
 /**
  * One caller's acquisition of a cluster primitive, and the future it gets.
  *
  * <p>The caller first waits in the local queue (FIFO among this instance's callers, with the
- * call's timeout). Once admitted, it tries Redis with the time left; if the primitive is taken
- * there, it registers as a waiter in Redis, subscribes to the primitive's release channel (through
- * {@link ReleaseSignal}) and tries again when a release is published, when the holder's lease would
- * end, or at least every third of a lease, until the deadline. Every Redis command is bounded by
- * its own timer, so a silent Redis ends the wait with {@code GuardUnavailableException} (or the local
- * fallback) within the call's timeout, not after Redisson's retries.
+ * call's timeout). Once admitted, it tries Redis once (one round trip, bounded by its own timer, so
+ * a silent Redis ends the call with {@code GuardUnavailableException} or the local fallback within
+ * the call's timeout, not after Redisson's retries). If the primitive is taken there, it registers
+ * as a waiter for operators ({@link RedisMembers}) and waits in Redisson: the Redisson object's own
+ * acquisition with a wait time (Redisson subscribes to the object's channel and retries when a
+ * release is published or the holder's lease would end), in slices of at most a third of a lease,
+ * each bounded by its own timer too, until the deadline.
  *
  * <p>It ends exactly once, with one outcome reported to the listener: granted, timed out,
  * rejected (try-once, or Redis unavailable), cancelled or interrupted. Whatever ends it without a
- * grant gives back what it holds: the local queue's permit, its waiter entry in Redis, and a grant
- * that a Redis reply brings after the end (released at once). Those are given back only once no
- * command is in flight, so nothing arrives in Redis after its own clean-up.
+ * grant gives the local queue's permit back at once and withdraws its waiter entry; a grant that a
+ * Redis reply brings after the end (a Redisson wait still running, or a reply after its bound) is
+ * released as soon as it arrives.
  */
 final class ClusterAcquisition extends CompletableFuture<Permit> {
 
@@ -40,39 +39,40 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
     private final Duration timeout;
     private final long timeoutNanos;
     private final long arrivedAt = System.nanoTime();
+    private final long sinceMillis = System.currentTimeMillis();
     /** The caller's thread when it blocks (or tries once), null for async callers. */
     private final Thread thread;
-    private final HoldId id;
-    private final String waiter;
+    private final int permits;
+    private final String holdId;
+    private final String waiterEntry;
 
     private Outcome ended;
     private Permit local;
     private CompletableFuture<Permit> localFuture;
     private boolean firstAttempt = true;
     private boolean inFlight;
-    private boolean registered;
-    private boolean retained;
     private boolean queued;
-    private Runnable wakeUp;
-    private Timeout retry;
+    /** The write of this caller's waiter entry, once it waits in Redis; null before and after. */
+    private CompletableFuture<?> waiterAdded;
 
     ClusterAcquisition(ClusterGate gate, int permits, Duration timeout, Thread thread) {
         this.gate = gate;
         this.timeout = Durations.requireTimeout(timeout);
         this.timeoutNanos = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeout.toNanos();
         this.thread = thread;
-        this.id = new HoldId(gate.backend.newHoldId(), permits, System.currentTimeMillis());
-        this.waiter = gate.scripts.waiterEntry(id);
+        this.permits = permits;
+        this.holdId = gate.backend.newHoldId();
+        this.waiterEntry = gate.members.waiterEntry(holdId, sinceMillis);
     }
 
     Instant arrivedAtInstant() {
-        return Instant.ofEpochMilli(id.sinceMillis());
+        return Instant.ofEpochMilli(sinceMillis);
     }
 
     void start() {
         gate.listener.onArrival(gate.owner);
         if (timeoutNanos == 0) {
-            Permit admitted = gate.queue.tryAcquire(id.permits());
+            Permit admitted = gate.queue.tryAcquire(permits);
             if (admitted == null) {
                 fail(Outcome.REJECTED, gate.timeout(timeout));
                 return;
@@ -87,7 +87,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             queued = true;
         }
         gate.waiting(this, true);
-        CompletableFuture<Permit> admission = gate.queue.acquireAsync(id.permits(), timeout);
+        CompletableFuture<Permit> admission = gate.queue.acquireAsync(permits, timeout);
         boolean abandoned;
         synchronized (this) {
             localFuture = admission;
@@ -127,96 +127,80 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         return timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - arrivedAt);
     }
 
+    /** The first attempt tries once; later ones wait in Redisson for a slice of the time left. */
     private void attempt() {
         long remaining = remaining();
-        String entry;
+        boolean tryOnce;
+        long waitMillis;
         long bound;
-        long seen;
-        long sentAt;
-        HoldId previous = null;
+        boolean down;
+        boolean register = false;
         synchronized (this) {
             if (ended != null) {
                 return;
             }
             if (!firstAttempt && remaining <= 0) {
-                entry = null;
+                tryOnce = false;
+                waitMillis = -1;
                 bound = 0;
-                seen = 0;
-                sentAt = 0;
+                down = false;
             } else {
-                boolean tryOnce = timeoutNanos == 0 || remaining <= 0;
-                entry = tryOnce ? "" : waiter;
-                long floor = firstAttempt ? RedisBackend.MIN_COMMAND_NANOS : TimeUnit.MILLISECONDS.toNanos(1);
-                bound = Math.max(floor, Math.min(remaining, gate.backend.commandBound(remaining)));
-                firstAttempt = false;
-                seen = gate.signal.epoch();
-                sentAt = System.nanoTime();
-                if (gate.backend.availability.knownDown()) {
-                    entry = null;
-                    bound = -1;
+                tryOnce = timeoutNanos == 0 || remaining <= 0;
+                if (firstAttempt) {
+                    waitMillis = 0;
+                    bound = gate.backend.commandBound(remaining);
                 } else {
-                    inFlight = true;
-                    registered |= !tryOnce;
-                    previous = gate.takeHandedOver();
+                    waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(remaining, gate.backend.pollNanos())));
+                    bound = TimeUnit.MILLISECONDS.toNanos(waitMillis) + gate.backend.maintenanceBound();
+                    register = true; // written, then refreshed each slice, so it outlives the wait
                 }
+                firstAttempt = false;
+                down = gate.backend.availability.knownDown();
+                inFlight = !down;
             }
         }
-        if (entry == null) {
-            if (bound < 0) {
-                redisUnavailable(null);
-            } else {
-                fail(Outcome.TIMEOUT, gate.timeout(timeout));
-            }
+        if (waitMillis < 0) {
+            fail(Outcome.TIMEOUT, gate.timeout(timeout));
             return;
         }
-        boolean tryOnce = entry.isEmpty();
-        HoldId takenOver = previous;
-        gate.scripts.acquire(id, entry, previous, bound, bound >= RedisBackend.MIN_COMMAND_NANOS)
-                .whenComplete((reply, error) -> {
-                    if (error != null && takenOver != null) {
-                        gate.scripts.release(takenOver); // best effort: else it ends with its lease
-                    }
-                    replied(reply, error, tryOnce, seen, sentAt);
-                });
+        if (down) {
+            redisUnavailable(null);
+            return;
+        }
+        if (register) {
+            CompletableFuture<?> added = gate.members.add(waiterEntry, true);
+            synchronized (this) {
+                waiterAdded = added;
+            }
+        }
+        long sentAt = System.nanoTime();
+        gate.engine.acquire(permits, waitMillis, bound, true)
+                .whenComplete((grant, error) -> replied(grant, error, tryOnce, waitMillis > 0, sentAt));
     }
 
-    private void replied(Long reply, Throwable error, boolean tryOnce, long seen, long sentAt) {
-        boolean granted = error == null && reply != null && reply > 0;
-        Permit toClose = null;
-        boolean forget = false;
+    private void replied(Grant grant, Throwable error, boolean tryOnce, boolean waited, long sentAt) {
+        boolean granted = error == null && grant != null;
         boolean abandoned;
         RedisHold hold = null;
         synchronized (this) {
             inFlight = false;
             abandoned = ended != null;
-            if (abandoned) {
-                toClose = local;
-                local = null;
-                forget = registered && !granted;
-                registered = false;
-            } else if (granted) {
-                registered = false; // the granting script removed the waiter entry
-                hold = new RedisHold(gate, id, local, gate.scripts.fenced() ? reply : 0L, sentAt, thread);
+            if (!abandoned && granted) {
+                hold = new RedisHold(gate, grant, holdId, permits, sinceMillis, local, sentAt, thread);
                 local = null;
                 ended = Outcome.ACQUIRED;
             }
         }
         if (abandoned) {
             if (granted) {
-                gate.scripts.release(id);
-            }
-            if (forget) {
-                gate.scripts.forgetWaiter(waiter);
-            }
-            if (toClose != null) {
-                toClose.close();
+                gate.engine.release(grant); // a grant nobody waits for any more
             }
             return;
         }
         if (hold != null) {
             leaveWaiting();
             gate.granted(hold);
-            hold.startRenewal();
+            hold.startRenewal(waited);
             deliver(hold);
             return;
         }
@@ -224,41 +208,11 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             redisUnavailable(error);
         } else if (tryOnce) {
             fail(timeoutNanos == 0 ? Outcome.REJECTED : Outcome.TIMEOUT, gate.timeout(timeout));
+        } else if (waited && System.nanoTime() - sentAt < MIN_RETRY_NANOS) {
+            gate.backend.schedule(this::attempt, MIN_RETRY_NANOS); // Redisson gave up early (a key just reset): no busy loop
         } else {
-            waitInRedis(Math.max(MIN_RETRY_NANOS, TimeUnit.MILLISECONDS.toNanos(-reply - 1)), seen);
+            attempt();
         }
-    }
-
-    private void waitInRedis(long hintNanos, long seen) {
-        long delay = Math.min(Math.min(hintNanos, gate.backend.pollNanos()), Math.max(0, remaining()));
-        Runnable wake = new Runnable() {
-            private final AtomicBoolean fired = new AtomicBoolean();
-
-            @Override
-            public void run() {
-                if (fired.compareAndSet(false, true)) {
-                    gate.signal.forget(this);
-                    attempt();
-                }
-            }
-        };
-        boolean subscribe;
-        synchronized (this) {
-            if (ended != null) {
-                return;
-            }
-            subscribe = !retained;
-            retained = true;
-            wakeUp = wake;
-        }
-        if (subscribe) {
-            gate.signal.retain();
-        }
-        Timeout timer = gate.backend.schedule(wake, delay);
-        synchronized (this) {
-            retry = timer;
-        }
-        gate.signal.await(seen, wake);
     }
 
     private void redisUnavailable(Throwable error) {
@@ -272,21 +226,12 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
                 return;
             }
             ended = Outcome.ACQUIRED;
-            hold = new FallbackHold(gate, local, id.permits(), thread);
+            hold = new FallbackHold(gate, local, permits, thread);
             local = null;
         }
         leaveWaiting();
-        if (registeredForget()) {
-            gate.scripts.forgetWaiter(waiter);
-        }
         gate.granted(hold);
         deliver(hold);
-    }
-
-    private synchronized boolean registeredForget() {
-        boolean forget = registered;
-        registered = false;
-        return forget;
     }
 
     /** Withdraws this acquisition for {@code outcome} ({@code CANCELLED} or {@code INTERRUPTED}); false when it has ended already. */
@@ -301,31 +246,23 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
 
     /** Ends without a grant; {@code failure} null means cancelled. False when it had ended already. */
     private boolean fail(Outcome outcome, Throwable failure) {
-        Permit toClose = null;
-        boolean forget = false;
+        Permit toClose;
         CompletableFuture<Permit> admission;
         synchronized (this) {
             if (ended != null) {
                 return false;
             }
             ended = outcome;
-            if (!inFlight) {
-                toClose = local;
-                local = null;
-                forget = registered;
-                registered = false;
-            }
+            toClose = local;
+            local = null;
             admission = localFuture;
         }
         leaveWaiting();
         if (admission != null && !admission.isDone()) {
             admission.cancel(false);
         }
-        if (forget) {
-            gate.scripts.forgetWaiter(waiter);
-        }
         if (toClose != null) {
-            toClose.close();
+            toClose.close(); // a Redisson wait still running releases what it gets (see replied)
         }
         report(outcome);
         if (failure == null) {
@@ -338,30 +275,18 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         return true;
     }
 
-    /** Stops the retry timer, the subscription and the local count of waiters; called once, after the end. */
+    /** Withdraws the waiter entry and leaves the local count of waiters; called once, after the end. */
     private void leaveWaiting() {
-        Timeout timer;
-        Runnable wake;
-        boolean unsubscribe;
+        CompletableFuture<?> added;
         boolean dequeue;
         synchronized (this) {
-            timer = retry;
-            wake = wakeUp;
-            unsubscribe = retained;
+            added = waiterAdded;
             dequeue = queued;
-            retry = null;
-            wakeUp = null;
-            retained = false;
+            waiterAdded = null;
             queued = false;
         }
-        if (timer != null) {
-            timer.cancel();
-        }
-        if (wake != null) {
-            gate.signal.forget(wake);
-        }
-        if (unsubscribe) {
-            gate.signal.release();
+        if (added != null) {
+            gate.members.remove(waiterEntry, added, true);
         }
         if (dequeue) {
             gate.waiting(this, false);

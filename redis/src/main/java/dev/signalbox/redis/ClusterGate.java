@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.signalbox.autoconfigure.ClusterMembers.Member;
 import dev.signalbox.core.GuardTimeoutException;
@@ -23,7 +22,6 @@ import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.Primitive;
 import dev.signalbox.core.PrimitiveListener;
-import dev.signalbox.redis.HoldScripts.HoldId;
 
 /**
  * The acquisition engine behind one side of a cluster primitive on this instance (a lock, a
@@ -42,19 +40,14 @@ final class ClusterGate {
     /** {@code read} or {@code write} for the sides of a read-write lock, else null. */
     final String side;
     final LocalQueue queue;
-    final HoldScripts scripts;
-    final ReleaseSignal signal;
+    final HoldEngine engine;
+    final RedisMembers members;
     final PrimitiveListener listener;
     private final Set<ClusterHold> holds = ConcurrentHashMap.newKeySet();
     private final Set<ClusterAcquisition> waiting = ConcurrentHashMap.newKeySet();
-    /** A hold closed while a caller of this instance was queued, for the next admitted caller to take over. */
-    private final AtomicReference<HoldId> handedOver = new AtomicReference<>();
 
-    /** How long a handed-over hold waits for the next local caller before it is released after all. */
-    private static final long HAND_OVER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-    ClusterGate(RedisBackend backend, Primitive owner, String side, RedisKeys keys, LocalQueue queue, HoldScripts scripts,
-            ReleaseSignal signal, PrimitiveListener listener) {
+    ClusterGate(RedisBackend backend, Primitive owner, String side, RedisKeys keys, LocalQueue queue, HoldEngine engine,
+            PrimitiveListener listener) {
         this.backend = backend;
         this.owner = owner;
         this.name = owner.name();
@@ -62,8 +55,8 @@ final class ClusterGate {
         this.side = side;
         this.keys = keys;
         this.queue = queue;
-        this.scripts = scripts;
-        this.signal = signal;
+        this.engine = engine;
+        this.members = new RedisMembers(backend, keys);
         this.listener = listener == null ? PrimitiveListener.NONE : listener;
     }
 
@@ -160,29 +153,6 @@ final class ClusterGate {
         }
     }
 
-    /**
-     * Offers a closing hold to the next caller of this instance, so that it takes the hold over in
-     * one round trip instead of a release and an acquisition (locks only; see
-     * {@link RedisScripts#LOCK_ACQUIRE}). True when offered; the caller then gives its local permit
-     * back without releasing in Redis. Unless taken within {@link #HAND_OVER_NANOS}, it is released.
-     */
-    boolean handOver(HoldId hold) {
-        if (!scripts.handsOver() || waiting.isEmpty() || !handedOver.compareAndSet(null, hold)) {
-            return false;
-        }
-        backend.schedule(() -> {
-            if (handedOver.compareAndSet(hold, null)) {
-                scripts.release(hold);
-            }
-        }, HAND_OVER_NANOS);
-        return true;
-    }
-
-    /** The hold handed over by the previous local holder, if any, now this caller's to take over. */
-    HoldId takeHandedOver() {
-        return handedOver.get() == null ? null : handedOver.getAndSet(null);
-    }
-
     void leaseLost() {
         listener.onLeaseLost(owner);
     }
@@ -224,15 +194,14 @@ final class ClusterGate {
     }
 
     /**
-     * Holders and waiters across instances, from Redis (one round trip). This instance's waiters are
-     * counted here, all of them; other instances' waiters are those waiting in Redis, the head of
-     * each local queue.
+     * Holders and waiters across instances, from Redis ({@link RedisMembers}, one round trip). This
+     * instance's waiters are counted here, all of them; other instances' waiters are those waiting
+     * in Redis, the head of each local queue.
      */
     static List<Member> members(RedisBackend backend, RedisKeys keys, List<ClusterGate> gates) {
-        List<Object> flat;
+        List<Member> read;
         try {
-            flat = backend.<List<Object>>call("read the members of " + keys.label(), RedisScripts.MEMBERS,
-                    backend.maintenanceBound(), true, null, List.of(keys.main(), keys.readers(), keys.waiting())).get();
+            read = gates.get(0).members.read().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GuardUnavailableException(keys.label(), "interrupted while reading who holds " + keys.label(), e);
@@ -241,14 +210,11 @@ final class ClusterGate {
                     + RedisAvailability.describe(e.getCause()), e.getCause());
         }
         Map<String, Member> byInstanceAndRole = new LinkedHashMap<>();
-        for (int i = 0; i + 3 < flat.size(); i += 4) {
-            String role = String.valueOf(flat.get(i));
-            String instance = String.valueOf(flat.get(i + 1));
-            if (role.equals("waiter") && instance.equals(backend.instance)) {
+        for (Member member : read) {
+            if (member.role().equals("waiter") && member.instance().equals(backend.instance)) {
                 continue; // counted from this instance's own queue below
             }
-            add(byInstanceAndRole, new Member(instance, role, Integer.parseInt(String.valueOf(flat.get(i + 3))),
-                    Instant.ofEpochMilli(Long.parseLong(String.valueOf(flat.get(i + 2))))));
+            add(byInstanceAndRole, member);
         }
         for (ClusterGate gate : gates) {
             for (ClusterAcquisition acquisition : gate.waiting) {

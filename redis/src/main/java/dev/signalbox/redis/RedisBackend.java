@@ -3,7 +3,6 @@ package dev.signalbox.redis;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -13,18 +12,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.concurrent.CompletionStage;
 
-import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.netty.util.Timeout;
 
 /**
  * What every cluster primitive of one {@link RedisClusterPrimitives} shares: the Redisson client,
- * the settings, the {@link RedisAvailability}, the ids of holds, and the renewal of every hold of
- * this instance: one sweep every third of a lease renews them all (each hold is thus renewed at
- * most a third of a lease after its grant or its last renewal).
+ * the settings, the {@link RedisAvailability}, the ids of holds, and the lease check of every hold of
+ * this instance: one sweep every third of a lease asks Redis whether each hold is still ours (and
+ * renews semaphore permits; Redisson's watchdog renews lock holds).
+ *
+ * <p><b>The lease</b> is the Redisson client's {@code lockWatchdogTimeout}: Redisson's watchdog keeps
+ * lock and read-write holds alive with it, and semaphore permits are given the same lease. A client
+ * built by Signalbox's auto-configuration sets it from {@code signalbox.redis.lease}; with an
+ * application's own client it is that client's setting (Redisson's default: 30s), and a different
+ * {@code signalbox.redis.lease} is logged as ignored.
  *
  * <p>Every Redis call goes through {@link #call}, which bounds it by its own timer: Redisson's
  * retries (attempts times timeout) may last longer than a caller's timeout, so no call relies on them.
@@ -36,8 +43,11 @@ final class RedisBackend {
     /** The most time a single command is given; a longer silence counts as Redis being unavailable. */
     private static final long MAX_COMMAND_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    private static final Logger log = LoggerFactory.getLogger(RedisClusterPrimitives.class);
+    /** Synthetic Redisson thread ids, one per attempt; negative, so never a real thread's id. Shared by the process. */
+    private static final AtomicLong THREAD_IDS = new AtomicLong();
+
     final RedissonClient client;
-    final RScript script;
     final RedisClusterSettings settings;
     final long leaseNanos;
     final long leaseMillis;
@@ -55,10 +65,14 @@ final class RedisBackend {
 
     RedisBackend(RedissonClient client, RedisClusterSettings settings) {
         this.client = client;
-        this.script = client.getScript(StringCodec.INSTANCE);
         this.settings = settings;
-        this.leaseNanos = settings.lease().toNanos();
-        this.leaseMillis = settings.lease().toMillis();
+        this.leaseMillis = client.getConfig().getLockWatchdogTimeout();
+        this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+        if (leaseMillis != settings.lease().toMillis()) {
+            log.warn("signalbox.redis.lease = {}ms, but the RedissonClient's lockWatchdogTimeout is {}ms: cluster holds use the"
+                    + " client's (Redisson's watchdog renews them with it). Set lockWatchdogTimeout on your client to change it",
+                    settings.lease().toMillis(), leaseMillis);
+        }
         this.instance = settings.instanceId().replace('|', '/');
         this.availability = new RedisAvailability(settings.localFallback());
         this.maxCommandNanos = Math.max(MIN_COMMAND_NANOS, Math.min(leaseNanos / 3, MAX_COMMAND_NANOS));
@@ -71,6 +85,11 @@ final class RedisBackend {
     /** A new id for one hold, unique across instances (a random per-process nonce and a counter). */
     String newHoldId() {
         return nonce + "-" + Long.toString(holdIds.incrementAndGet(), 36);
+    }
+
+    /** A new synthetic thread id for one Redisson lock attempt (see {@link HoldEngine}). */
+    long newThreadId() {
+        return -THREAD_IDS.incrementAndGet();
     }
 
     /** How long one command may take when its caller has {@code remainingNanos} left. */
@@ -89,17 +108,17 @@ final class RedisBackend {
     }
 
     /**
-     * Runs {@code lua}, failing with a {@link TimeoutException} after {@code boundNanos}. A reply that
+     * Runs {@code command} (Redisson calls), failing with a {@link TimeoutException} after {@code boundNanos}. A reply that
      * arrives after that goes to {@code late} (to undo a grant nobody waits for any more), if given.
      * Records Redis' availability: an error counts as Redis being down, and so does silence when
      * {@code silenceMarksDown} (not when the bound was only the caller's short timeout).
      */
-    <T> CompletableFuture<T> call(String what, LuaScript lua, long boundNanos, boolean silenceMarksDown, Consumer<T> late,
-            List<Object> keys, Object... args) {
+    <T> CompletableFuture<T> call(String what, Supplier<? extends CompletionStage<T>> command, long boundNanos,
+            boolean silenceMarksDown, Consumer<T> late) {
         CompletableFuture<T> bounded = new CompletableFuture<>();
         CompletableFuture<T> reply;
         try {
-            reply = lua.run(script, keys, args);
+            reply = command.get().toCompletableFuture();
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
@@ -131,7 +150,7 @@ final class RedisBackend {
         return RedisWheelTimer.schedule(task, delayNanos);
     }
 
-    /** Renews {@code hold} from now on, until {@link #untrack}; false when this backend is closed. */
+    /** Checks {@code hold} from now on, until {@link #untrack}; false when this backend is closed. */
     boolean track(RedisHold hold) {
         renewed.add(hold);
         if (closed) {
@@ -157,7 +176,7 @@ final class RedisBackend {
         }, leaseNanos / 3);
     }
 
-    /** Stops renewing: the holds of this instance end with their leases. */
+    /** Stops checking leases (Redisson's watchdog keeps lock holds alive until they are released or the client stops). */
     void close() {
         closed = true;
         renewed.clear();

@@ -19,8 +19,10 @@ import dev.signalbox.core.Semaphore;
 /**
  * The Redis backend of {@code scope = CLUSTER}: locks, semaphores, read-write locks, rate limiters
  * ({@link RedisRateLimiter}) and barriers ({@link RedisBarrier}) shared by every instance that talks
- * to the same Redis, through Redisson (Lua scripts run with {@code EVALSHA}, and pub/sub topics to
- * wake waiters; no thread-bound Redisson lock objects, so a hold may end on any thread).
+ * to the same Redis, through Redisson. Holds are Redisson's own objects: a lock is a
+ * {@code RedissonFencedLock}, a semaphore an {@code RPermitExpirableSemaphore}, a read-write lock an
+ * {@code RReadWriteLock}; no lock engine of Signalbox's own runs in Redis. Redisson's locks are bound
+ * to a thread id; each attempt here uses a fresh synthetic one, so a hold may end on any thread.
  *
  * <p><b>What every lock, semaphore and read-write lock here guarantees</b> (details in
  * {@link RedisLock}, {@link RedisSemaphore}, {@link RedisReadWriteLock}):
@@ -28,24 +30,36 @@ import dev.signalbox.core.Semaphore;
  * <li>Local queueing in front of Redis: the callers of this instance for one primitive and key wait
  *     in a local FIFO primitive of the same shape, and only those it admits compete in Redis, so 200
  *     waiters here cost Redis about what one does. No FIFO across instances.</li>
- * <li>Leases: every hold lasts {@code settings.lease()} unless renewed; this instance renews it every
- *     third of a lease while held, so a crashed or paused holder frees it within one lease. A lost
- *     lease is reported ({@link ClusterPermit#isLost()}, {@link PrimitiveListener#onLeaseLost}, a
- *     warning naming guard and key), and closing a lost permit never releases another holder.</li>
+ * <li>Leases: the lease is the Redisson client's {@code lockWatchdogTimeout} (Redisson's default 30s;
+ *     a client built by Signalbox's auto-configuration sets it from {@code signalbox.redis.lease}).
+ *     Redisson's watchdog renews lock and read-write holds every third of it; semaphore permits carry
+ *     it explicitly and this instance renews them. Every third of a lease this instance also asks Redis
+ *     whether each hold is still its own; a hold Redis no longer has, or that a whole lease passed
+ *     without confirming, is lost and reported ({@link ClusterPermit#isLost()},
+ *     {@link PrimitiveListener#onLeaseLost}, a warning naming guard and key). Closing a lost permit
+ *     never releases another holder: Redisson releases only the thread id or permit id that acquired.</li>
  * <li>Fencing: exclusive and write grants carry a token ({@link dev.signalbox.core.Permit#fencingToken()})
- *     that grows strictly per name and key. Redis locks are advisory: with a paused holder, or a
- *     replicated Redis failing over before it replicated a grant, two callers can hold the same lock;
- *     only a store that checks fencing tokens protects data then.</li>
+ *     that grows strictly per name and key: Redisson's fenced-lock token, or for writes a Redisson
+ *     atomic long. Their counter keys never expire (so tokens never go backwards while Redis keeps its
+ *     data): one small key per name and key ever locked. If Redis loses its data (a restart without
+ *     persistence, a failover that loses writes) tokens start again at 1. Redis locks are advisory: with
+ *     a paused holder, or a replicated Redis failing over before it replicated a grant, two callers can
+ *     hold the same lock; only a store that checks fencing tokens protects data then.</li>
  * <li>Redis unreachable: a call fails with {@link dev.signalbox.core.GuardUnavailableException}
- *     within its timeout, or, with {@code settings.localFallback()}, gets a local permit of the same
- *     shape (logged once per outage). Service resumes by itself when Redis answers again.</li>
- * <li>Keys: {@code keyPrefix + "{" + name + ":" + key + "}"} and a few suffixed keys in the same hash
- *     slot; each is deleted on release or expires within one lease of its last use.</li>
+ *     within its timeout (every Redisson call is bounded by a timer of ours, never by Redisson's
+ *     retries), or, with {@code settings.localFallback()}, gets a local permit of the same shape
+ *     (logged once per outage). Service resumes by itself when Redis answers again.</li>
+ * <li>Keys: Redisson's object is named {@code keyPrefix + "{" + name + ":" + key + "}"}; Redisson
+ *     derives its own keys and channels from that name ({@code redisson_lock_token:<name>},
+ *     {@code redisson_lock__channel:<name>}, {@code <name>:timeout}, ...), and Signalbox adds
+ *     {@code <name>:holders} and {@code <name>:waiting} for {@code members()}. All but the token
+ *     counters are deleted on release or expire within two leases of their last use.</li>
  * </ul>
  *
  * <p>Each call returns a new handle with its own local queue; handles for the same name and key share
- * their Redis state. Costs: an uncontended acquisition and its release are one round trip each (one
- * {@code EVALSHA}); the renewal is one round trip per hold per third of a lease.
+ * their Redis state. Costs, measured with {@code INFO commandstats}: an uncontended lock acquisition
+ * and its release are one Redisson script call each on the caller's path (one round trip each); the
+ * members registry and Redisson's unlock latch add three commands the caller does not wait for.
  */
 public final class RedisClusterPrimitives implements ClusterPrimitives, AutoCloseable {
 
@@ -109,9 +123,10 @@ public final class RedisClusterPrimitives implements ClusterPrimitives, AutoClos
     }
 
     /**
-     * Stops lease renewal and retry timers. Holds still open are not released: they end with their
-     * lease in Redis (their permits may still be closed, which releases them if Redis answers).
-     * Does not shut the {@link RedissonClient} down, which belongs to the application.
+     * Stops the lease checks (and the semaphore renewals). Holds still open are not released: their
+     * permits may still be closed, which releases them if Redis answers; lock holds stay renewed by
+     * Redisson's watchdog until then or until the client shuts down, semaphore permits end with their
+     * lease. Does not shut the {@link RedissonClient} down, which belongs to the application.
      */
     @Override
     public void close() {

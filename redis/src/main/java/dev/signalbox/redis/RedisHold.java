@@ -1,50 +1,69 @@
 package dev.signalbox.redis;
 
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.signalbox.core.Permit;
-import dev.signalbox.redis.HoldScripts.HoldId;
+import dev.signalbox.redis.HoldEngine.Grant;
 
 /**
- * A hold in Redis: renewed every third of the lease while held; lost when Redis says it is no
- * longer ours, or when a whole lease has passed since the last renewal Redis confirmed (counted
- * from when that renewal was sent, so the lease in Redis cannot have outlived what this instance
- * believes). Closing it releases exactly this hold id in Redis, so a lost hold never releases
- * somebody else's, and gives the local queue's permit back only once Redis has answered (or failed
- * to), so the next local caller does not find its own predecessor still holding.
+ * A hold in Redis, checked every third of the lease while held (Redisson's watchdog renews lock
+ * holds; the check renews semaphore permits). Lost when Redis says it is no longer ours, or when a
+ * whole lease has passed since Redis last confirmed it (counted from when that check was sent, so
+ * the lease in Redis cannot have outlived what this instance believes). Closing it releases exactly
+ * this hold in Redis (its synthetic thread id or permit ids), so a lost hold never releases somebody
+ * else's, and gives the local queue's permit back only once Redis has answered (or failed to), so
+ * the next local caller does not find its own predecessor still holding.
  */
 final class RedisHold extends ClusterHold {
 
     private static final Logger log = LoggerFactory.getLogger(RedisClusterPrimitives.class);
 
-    private final HoldId id;
+    private final Grant grant;
+    private final String entry;
     private final long token;
+    private final CompletableFuture<?> registered;
     private volatile long confirmedAt;
     private volatile boolean renewing;
     private volatile boolean lost;
 
     /**
-     * @param token     the fencing token, or 0 for holds without one
+     * @param holdId    this hold's id in the members registry
      * @param grantSent when the granting command was sent (the lease runs from no earlier)
      */
-    RedisHold(ClusterGate gate, HoldId id, Permit local, long token, long grantSent, Thread thread) {
-        super(gate, local, id.permits(), thread);
-        this.id = id;
-        this.token = token;
+    RedisHold(ClusterGate gate, Grant grant, String holdId, int permits, long sinceMillis, Permit local, long grantSent,
+            Thread thread) {
+        super(gate, local, permits, thread);
+        this.grant = grant;
+        this.entry = gate.members.holderEntry(holdId, permits, sinceMillis);
+        this.token = grant.token();
         this.confirmedAt = grantSent;
+        this.registered = gate.members.add(entry, false);
     }
 
-    void startRenewal() {
-        if (!gate.backend.track(this)) {
-            lose("the cluster backend was closed, so nothing renews the lease");
+    /**
+     * Starts the lease checks ({@code waited}: granted at the end of a Redisson wait, not by a single command). A grant whose reply took a whole lease to arrive may have expired
+     * already; it counts as lost at once. That also keeps a write's fencing token (taken right after
+     * the grant) ordered: a newer writer can be granted only after this lease ran out, so after the
+     * token of a grant that was confirmed within its lease.
+     */
+    void startRenewal(boolean waited) {
+        long took = System.nanoTime() - confirmedAt;
+        if (took >= gate.backend.leaseNanos) {
+            lose("the grant took " + TimeUnit.NANOSECONDS.toMillis(took) + "ms to arrive, longer than the lease of "
+                    + gate.backend.leaseMillis + "ms");
+        } else if (!gate.backend.track(this)) {
+            lose("the cluster backend was closed, so nothing checks the lease");
+        } else if (waited) {
+            renew(); // the grant came at an unknown moment of a Redisson wait: confirm it now rather than at the next sweep
         }
     }
 
-    /** Called by the backend's renewal sweep, every third of a lease. */
+    /** Called by the backend's sweep, every third of a lease. */
     void renew() {
         if (isClosed() || lost) {
             stopRenewal();
@@ -60,13 +79,14 @@ final class RedisHold extends ClusterHold {
             return;
         }
         renewing = true;
-        gate.scripts.renew(id).whenComplete((ours, error) -> {
+        gate.engine.confirm(grant).whenComplete((ours, error) -> {
             renewing = false;
             if (error != null || isClosed()) {
                 return; // tried again at the next tick; lost once a whole lease passes unconfirmed
             }
-            if (ours == 1) {
+            if (ours) {
                 confirmedAt = Math.max(confirmedAt, now);
+                gate.members.add(entry, false);
             } else {
                 lose("Redis no longer has it (its lease ran out while this process or Redis was unreachable or paused,"
                         + " or Redis restarted)");
@@ -93,15 +113,12 @@ final class RedisHold extends ClusterHold {
     @Override
     void giveBack() {
         stopRenewal();
+        gate.members.remove(entry, registered, false);
         if (gate.backend.availability.knownDown()) {
             local.close(); // the hold ends with its lease; waiting for a dead Redis would only hold up local callers
             return;
         }
-        if (!lost && gate.handOver(id)) {
-            local.close(); // the next local caller takes the hold over in Redis
-            return;
-        }
-        gate.scripts.release(id).whenComplete((ours, error) -> local.close());
+        gate.engine.release(grant).whenComplete((ignored, error) -> local.close());
     }
 
     @Override

@@ -14,30 +14,42 @@ import dev.signalbox.core.Snapshot;
 
 /**
  * A cluster lock on Redis: one holder at a time across every instance, with a lease and a fencing
- * token per grant. Created by {@link RedisClusterPrimitives#lock}.
+ * token per grant. Redisson's {@code RedissonFencedLock} is the lock; each attempt uses a fresh
+ * synthetic thread id (acquired with {@code tryLockAndGetTokenAsync(wait, -1, unit, id)}, released
+ * with {@code unlockAsync(id)} from whichever thread closes the permit). Created by
+ * {@link RedisClusterPrimitives#lock}.
  *
  * <p><b>Ordering.</b> Callers of one instance queue FIFO in a local {@link Lock}; only the head of
- * that queue competes in Redis. Across instances there is no FIFO: when the lock is released, the
- * waiting heads of the other instances are woken by a pub/sub message and the first whose attempt
- * reaches Redis wins. A waiting head tries again at least every third of a lease, so a lost message
- * delays it but never strands it. {@link #tryAcquire()} succeeds only when nobody on this instance
- * waits and Redis grants it at once.
+ * that queue competes in Redis: it tries once, and if the lock is taken waits in Redisson (which
+ * subscribes to the lock's channel and tries again when a release is published or the holder's
+ * lease would end). Across instances there is no FIFO: after a release, whichever waiting head
+ * reaches Redis first wins. When a holder closes its permit, the lock is released in Redis before
+ * the next local caller is admitted, so the heads of other instances compete for it on equal terms
+ * and a busy instance cannot starve them. {@link #tryAcquire()} succeeds only when nobody on this
+ * instance waits and Redis grants it at once.
  *
- * <p><b>Leases and fencing.</b> A hold is a lease ({@code signalbox.redis.lease}) renewed every third
- * of the lease while held, so a crashed or paused holder frees the lock within one lease. Redis locks
- * are advisory: a holder paused past its lease, or a Redis failover that loses the latest write, can
- * let two callers hold the lock at once. The permit's {@link Permit#fencingToken()} grows strictly
- * with every grant of this name and key (it is {@code max(last + 1, Redis time in µs)}, so it keeps
- * growing across idle expiry and a Redis restart), and a store that refuses writes carrying a token
- * lower than the last it saw is what protects data. A lost lease is reported
- * ({@link ClusterPermit#isLost()}, {@link PrimitiveListener#onLeaseLost}, a warning).
+ * <p><b>Leases and fencing.</b> A hold's lease is the Redisson client's {@code lockWatchdogTimeout},
+ * renewed by Redisson's watchdog while held, so a crashed holder frees the lock within one lease.
+ * Every third of a lease this instance asks Redis whether the hold is still its own
+ * ({@code isHeldByThreadAsync}); a hold Redis no longer has, or that a whole lease passed without
+ * confirming (a paused process, an unreachable Redis), is lost and reported
+ * ({@link ClusterPermit#isLost()}, {@link PrimitiveListener#onLeaseLost}, a warning). The permit's
+ * {@link Permit#fencingToken()} is Redisson's token: an {@code INCR} on
+ * {@code redisson_lock_token:<lock name>} in the granting script, so it grows strictly with every
+ * grant of this name and key. That key never expires (an idle expiry would let tokens go backwards
+ * below one a store has seen); if Redis loses its data, tokens start again at 1. Redis locks are
+ * advisory: a holder paused past its lease, or a Redis failover that loses the latest write, can let
+ * two callers hold the lock at once; a store that refuses writes carrying a token lower than the last
+ * it saw is what protects data.
  *
  * <p><b>Timeouts, cancellation, outages.</b> The timeout covers the local queue and Redis together.
- * A wait that times out, is interrupted or cancelled holds nothing and releases nothing; a grant that
- * races it is released. When Redis does not answer, the call fails with
- * {@link dev.signalbox.core.GuardUnavailableException} within its timeout (each command is bounded by
- * the time left, at least 500ms for a try-once call), or with the local fallback gets a permit that
- * excludes this instance's callers only.
+ * A wait that times out, is interrupted or cancelled holds nothing; a grant that races it (a Redisson
+ * wait still running) is released as soon as it arrives. When Redis does not answer, the call fails
+ * with {@link dev.signalbox.core.GuardUnavailableException} within its timeout (each Redisson call is
+ * bounded by the time left; only a call's first command is given at least 500ms, so a try-once call
+ * can take that long against a silent Redis), or with the local fallback gets a permit that excludes
+ * this instance's callers only. After a failure, Redis counts as down for one second: calls meanwhile
+ * fail (or fall back) at once, and the first call after that tries Redis again.
  *
  * <p><b>Memory.</b> On one instance, actions before a permit's {@code close()} happen-before the next
  * grant here (through the local queue, which the permit leaves only after Redis has answered the
@@ -46,7 +58,8 @@ import dev.signalbox.core.Snapshot;
  * re-entry. Holds are not bound to a thread: any thread may close a permit.
  *
  * <p>{@link #snapshot()}, {@link #isLocked()} and {@link #isHeldByCurrentThread()} describe this
- * instance only and never call Redis; {@link #members()} asks Redis who holds and waits everywhere.
+ * instance only and never call Redis; {@link #members()} asks Redis who holds and waits everywhere
+ * (from the registry that {@link RedisMembers} keeps beside the lock).
  */
 final class RedisLock implements Lock, ClusterMembers {
 
@@ -71,8 +84,7 @@ final class RedisLock implements Lock, ClusterMembers {
                 return local.tryAcquire();
             }
         };
-        this.gate = new ClusterGate(backend, this, null, keys, queue, HoldScripts.lock(backend, keys),
-                new ReleaseSignal(backend, keys), listener);
+        this.gate = new ClusterGate(backend, this, null, keys, queue, HoldEngine.lock(backend, keys), listener);
     }
 
     @Override

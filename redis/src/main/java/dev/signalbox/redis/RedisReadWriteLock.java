@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.redisson.api.RReadWriteLock;
+
 import dev.signalbox.annotation.Scope;
 import dev.signalbox.autoconfigure.ClusterMembers;
 import dev.signalbox.core.Acquirable;
@@ -18,29 +20,31 @@ import dev.signalbox.core.Snapshot;
 
 /**
  * A cluster read-write lock on Redis: readers on any instances share it, a writer holds it alone
- * across every instance. Each hold has its own lease; write holds carry a fencing token that grows
- * strictly with every write grant of this name and key. Created by
- * {@link RedisClusterPrimitives#readWriteLock}.
+ * across every instance. Redisson's {@code RReadWriteLock} is the lock (its read and write sides
+ * taken with a fresh synthetic thread id per attempt, renewed by Redisson's watchdog). Write holds
+ * carry a fencing token from a Redisson {@code RAtomicLong} ({@code <name>:fence}) incremented right
+ * after each write grant; like the lock's token its key never expires, and tokens start again at 1 if
+ * Redis loses its data. Created by {@link RedisClusterPrimitives#readWriteLock}.
  *
  * <p><b>Ordering, exactly.</b>
  * <ul>
- * <li>Exclusion: a writer is granted only when no writer and no reader holds the lock (unexpired
- *     leases, on Redis' clock) anywhere; a reader only when no writer holds it.</li>
- * <li>Writer preference across instances: while a writer waits in Redis (its registration lives
- *     for one lease after its last attempt, and it attempts at least every third of a lease), no
- *     reader of any instance is granted, not even by {@code readLock().tryAcquire()}. So readers
- *     cannot starve a writer: it waits only for the readers already holding to leave.</li>
+ * <li>Exclusion: a writer is granted only when no writer and no reader holds the lock anywhere
+ *     (unexpired leases); a reader only when no writer holds it.</li>
+ * <li>No writer preference across instances: Redisson grants a read whenever the lock is in read
+ *     mode, even while a writer of another instance waits. A writer therefore waits until the readers
+ *     of every instance are gone at once; a steady overlap of readers on other instances can starve it.</li>
  * <li>On one instance, the local {@link ReadWriteLock}'s order applies in front of Redis: one FIFO
- *     queue, writer-preferring, readers behind a writer entering together after it.</li>
- * <li>Not guaranteed across instances: FIFO. Among several writers waiting on different instances,
- *     or between the readers that a departing writer lets in and a writer of another instance,
- *     whoever reaches Redis first after the release message wins; and a reader may find a writer of
- *     another instance registered ahead of it even if it started waiting earlier.</li>
- * <li>A writer that crashes while waiting holds readers back until its registration expires (at
- *     most one lease); one that gives up withdraws its registration at once.</li>
+ *     queue, writer-preferring, readers behind a writer entering together after it. So a waiting
+ *     writer does hold back the later readers of its own instance.</li>
+ * <li>No FIFO across instances: among writers waiting on different instances, or between readers and
+ *     a writer of another instance after a release, whoever reaches Redis first wins.</li>
  * </ul>
  *
- * <p><b>Leases, fencing, timeouts, outages, memory:</b> as for the cluster lock ({@link RedisLock}).
+ * <p><b>Fencing order.</b> The write token is taken after the grant, in a second command; a grant
+ * whose token arrives a whole lease after the grant was requested counts as lost at once, so a newer
+ * writer (granted only after that lease) always has the higher token.
+ *
+ * <p><b>Leases, timeouts, outages, memory:</b> as for the cluster lock ({@link RedisLock}).
  * On one instance, actions before a write permit's {@code close()} happen-before every later grant
  * here, and actions before a read permit's {@code close()} happen-before the next write grant here.
  * Not reentrant, no upgrade or downgrade. {@link #snapshot()}, {@link #isWriteLocked()} and
@@ -62,11 +66,11 @@ final class RedisReadWriteLock implements ReadWriteLock, ClusterMembers {
         this.name = name;
         this.keys = RedisKeys.of(backend.settings.keyPrefix(), name, key);
         this.local = ReadWriteLock.create(name);
-        ReleaseSignal signal = new ReleaseSignal(backend, keys);
-        this.readGate = new ClusterGate(backend, this, "read", keys, queue(local.readLock()), HoldScripts.read(backend, keys),
-                signal, listener);
+        RReadWriteLock redisson = backend.client.getReadWriteLock(keys.main());
+        this.readGate = new ClusterGate(backend, this, "read", keys, queue(local.readLock()),
+                HoldEngine.read(backend, keys, redisson), listener);
         this.writeGate = new ClusterGate(backend, this, "write", keys, queue(local.writeLock()),
-                HoldScripts.write(backend, keys), signal, listener);
+                HoldEngine.write(backend, keys, redisson), listener);
         this.readSide = new Side(readGate);
         this.writeSide = new Side(writeGate);
     }

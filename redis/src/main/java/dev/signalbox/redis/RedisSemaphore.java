@@ -13,13 +13,22 @@ import dev.signalbox.core.Snapshot;
 
 /**
  * A cluster semaphore on Redis: at most {@code capacity} permits held at once across every instance.
- * Each hold has its own id and lease (an entry in a Redis sorted set scored by the end of its lease,
- * on Redis' clock); expired holds are purged before each admission, so a crashed holder's permits
- * return within one lease. Created by {@link RedisClusterPrimitives#semaphore}.
+ * Redisson's {@code RPermitExpirableSemaphore} is the semaphore: each permit held has its own permit
+ * id and lease ({@code tryAcquireAsync(permits, wait, lease, unit)}), renewed by this instance every
+ * third of a lease ({@code updateLeaseTimeAsync}, which also tells whether the permit is still ours)
+ * and released by id ({@code tryReleaseAsync}, which never releases another's). A crashed holder's
+ * permits return within one lease. Created by {@link RedisClusterPrimitives#semaphore}.
  *
- * <p><b>Capacity.</b> Every acquisition sends this instance's capacity, and Redis admits it when the
- * permits held plus the request fit. All instances must be configured with the same number; during a
- * rolling change each instance admits up to its own.
+ * <p><b>Capacity.</b> Set in Redis with {@code trySetPermits(capacity)} when a handle is first used,
+ * and again when Redis reports the semaphore missing (expired when idle, or lost in a restart). It
+ * sets the count only when none exists, so the first instance to create it decides: all instances
+ * must be configured with the same number (a changed number takes effect once the key has expired,
+ * two leases after its last use). If Redis loses the semaphore while permits are held, it is set up
+ * again with the full capacity; the old holders find their permits lost at their next renewal.
+ *
+ * <p><b>Lease clock.</b> Redisson stamps a permit's lease end with the acquiring instance's clock and
+ * compares it with the clock of whichever instance next looks: clock skew between instances shortens
+ * or lengthens leases by that much (keep clocks synchronized, well within a lease).
  *
  * <p><b>Ordering.</b> FIFO among the callers of one instance (a local {@link Semaphore} of the same
  * capacity queues them; only the callers it admits compete in Redis, so an instance never has more
@@ -27,11 +36,14 @@ import dev.signalbox.core.Snapshot;
  * instance's waiter reaches Redis first after the release message, so a request for several permits
  * may wait while other instances keep taking single ones.
  *
+ * <p><b>Idle expiry.</b> Each grant and renewal sets the semaphore's keys to expire two leases later,
+ * longer than any lease on them, so they vanish when idle and never under a live permit.
+ *
  * <p><b>Timeouts, cancellation, outages, memory:</b> as for the cluster lock ({@link RedisLock}):
- * the timeout covers the local queue and Redis; a wait that ends without a grant holds and releases
- * nothing; an unanswered Redis means {@link dev.signalbox.core.GuardUnavailableException} or the local
- * fallback (this instance's callers limited to {@code capacity}). Semaphore permits carry no fencing
- * token. {@link #availablePermits()} and {@link #snapshot()} describe this instance only.
+ * the timeout covers the local queue and Redis; a wait that ends without a grant holds nothing; an
+ * unanswered Redis means {@link dev.signalbox.core.GuardUnavailableException} or the local fallback
+ * (this instance's callers limited to {@code capacity}). Semaphore permits carry no fencing token.
+ * {@link #availablePermits()} and {@link #snapshot()} describe this instance only.
  */
 final class RedisSemaphore implements Semaphore, ClusterMembers {
 
@@ -58,8 +70,7 @@ final class RedisSemaphore implements Semaphore, ClusterMembers {
                 return local.tryAcquire(permits);
             }
         };
-        this.gate = new ClusterGate(backend, this, null, keys, queue, HoldScripts.semaphore(backend, keys, capacity),
-                new ReleaseSignal(backend, keys), listener);
+        this.gate = new ClusterGate(backend, this, null, keys, queue, HoldEngine.semaphore(backend, keys, capacity), listener);
     }
 
     @Override

@@ -17,7 +17,12 @@ import dev.signalbox.core.Permit;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.redis.testing.RedisServerExtension;
 
-/** Per-key state in Redis is deleted on release or expires when idle, so many keys leave nothing behind. */
+/**
+ * Per-key state in Redis is deleted on release or expires when idle, so many keys leave nothing behind,
+ * except the fencing-token counters (documented): Redisson's {@code redisson_lock_token:} of each lock
+ * and the {@code :fence} counter of each read-write lock, one small key per name and key, never expiring,
+ * so that tokens never go backwards.
+ */
 @Timeout(90)
 class RedisKeyExpiryTest {
 
@@ -63,9 +68,28 @@ class RedisKeyExpiryTest {
                 .as("TTL of %s (-1: none; -2: expired meanwhile)", key).isNotEqualTo(":-1"));
         assertThat(left).noneMatch(key -> key.equals("signalbox:{locks:account-1}"));
         Eventually.await("every key expires", Duration.ofSeconds(15), () -> keys().isEmpty());
+
+        List<String> counters = counters();
+        assertThat(counters).hasSize(200 + 200 + 1).allSatisfy(key -> assertThat(redis.server().command("PTTL", key))
+                .as("TTL of %s", key).isEqualTo(":-1"));
+        assertThat(counters).contains("redisson_lock_token:signalbox:{locks:account-7}", "signalbox:{rw:account-7}:fence",
+                "redisson_lock_token:signalbox:{contended:k}");
     }
 
+    /** Keys other than the fencing-token counters. */
     private static List<String> keys() {
+        return all().stream().filter(key -> !isCounter(key)).toList();
+    }
+
+    private static List<String> counters() {
+        return all().stream().filter(RedisKeyExpiryTest::isCounter).toList();
+    }
+
+    private static boolean isCounter(String key) {
+        return key.startsWith("redisson_lock_token:") || key.endsWith(":fence");
+    }
+
+    private static List<String> all() {
         String reply = redis.server().command("KEYS", "*");
         return reply.isEmpty() || reply.startsWith("*0") ? List.of() : List.of(reply.split("\n"));
     }

@@ -111,7 +111,7 @@ class RedisLeaseTest {
         ClusterPermit read = (ClusterPermit) a.readLock().acquire(WAIT);
         Thread.sleep(1_500);
         assertThat(b.writeLock().tryAcquire()).isNull();
-        redis.server().command("DEL", "signalbox:{rw-lease}:readers");
+        redis.server().command("DEL", "signalbox:{rw-lease}"); // Redisson's read-write lock hash
         Eventually.await("the reader learns that its lease is lost", Duration.ofSeconds(10), read::isLost);
         try (Permit write = b.writeLock().acquire(WAIT)) {
             read.close();

@@ -69,11 +69,13 @@ class RedisReadWriteLockTest {
     }
 
     /**
-     * The cross-instance order the javadoc promises: once a writer waits in Redis, readers of other
-     * instances arriving later do not enter (not even by tryAcquire) until that writer has had its turn.
+     * The order the javadoc promises, exactly: Redisson's read-write lock is not writer-preferring
+     * across instances (a reader of another instance enters while a writer waits, as long as readers
+     * hold it), but the local read-write lock in front is: a later reader of the writer's own
+     * instance waits behind that writer. The writer gets in once the readers of every instance left.
      */
     @Test
-    void aWaitingWriterHoldsBackReadersOfOtherInstances() throws Exception {
+    void aWaitingWriterHoldsBackLaterReadersOfItsOwnInstanceButNotOfOthers() throws Exception {
         ReadWriteLock a = lock("a", "prefer");
         ReadWriteLock b = lock("b", "prefer");
         ReadWriteLock c = lock("c", "prefer");
@@ -81,16 +83,20 @@ class RedisReadWriteLockTest {
         CompletableFuture<Permit> writer = b.writeLock().acquireAsync(WAIT);
         Eventually.await("the writer waits in Redis", Duration.ofSeconds(10),
                 () -> redis.server().command("EXISTS", "signalbox:{prefer:k}:waiting").equals(":1"));
-        assertThat(c.readLock().tryAcquire()).isNull();
-        CompletableFuture<Permit> laterReader = c.readLock().acquireAsync(WAIT);
+        Permit otherInstanceReader = c.readLock().tryAcquire();
+        assertThat(otherInstanceReader).as("no writer preference across instances").isNotNull();
+        CompletableFuture<Permit> sameInstanceReader = b.readLock().acquireAsync(WAIT);
         Thread.sleep(300);
-        assertThat(laterReader).isNotDone();
+        assertThat(sameInstanceReader).as("writer preference on the writer's instance").isNotDone();
         assertThat(writer).isNotDone();
         reading.close();
+        Thread.sleep(300);
+        assertThat(writer).as("a reader of another instance still holds").isNotDone();
+        otherInstanceReader.close();
         Permit writing = writer.get(20, TimeUnit.SECONDS);
-        assertThat(laterReader).isNotDone();
+        assertThat(sameInstanceReader).isNotDone();
         writing.close();
-        laterReader.get(20, TimeUnit.SECONDS).close();
+        sameInstanceReader.get(20, TimeUnit.SECONDS).close();
     }
 
     @Test

@@ -111,7 +111,7 @@ class RedisSemaphoreTest {
         Semaphore a = crashing.semaphore("crash", null, 2, PrimitiveListener.NONE);
         Semaphore b = instances.start("b", Duration.ofSeconds(1)).semaphore("crash", null, 2, PrimitiveListener.NONE);
         a.acquire(2, WAIT);
-        crashing.close();
+        instances.crash(crashing);
         try (Permit both = b.acquire(2, WAIT)) {
             assertThat(both.isHeld()).isTrue();
         }

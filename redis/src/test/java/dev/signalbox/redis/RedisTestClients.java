@@ -32,6 +32,7 @@ final class RedisTestClients implements AutoCloseable {
         Config config = new Config();
         config.setThreads(2);
         config.setNettyThreads(4);
+        config.setLockWatchdogTimeout(1000); // the lease of settings(...)
         config.useSingleServer()
                 .setAddress(server.uri())
                 .setConnectionMinimumIdleSize(1)
