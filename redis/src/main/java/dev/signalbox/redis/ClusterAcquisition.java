@@ -105,8 +105,14 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             if (cause instanceof CancellationException) {
                 return; // we withdrew it: the acquisition has ended already
             }
-            fail(cause instanceof GuardTimeoutException ? Outcome.TIMEOUT : Outcome.REJECTED,
-                    cause instanceof GuardTimeoutException ? gate.timeout(timeout) : cause);
+            if (cause instanceof GuardTimeoutException && gate.backend.availability.isDown()) {
+                // Timed out in the local queue behind a holder whose Redis call cannot finish: the cause is Redis.
+                fail(Outcome.REJECTED, gate.unavailable(timeout, new java.util.concurrent.TimeoutException(
+                        "waited " + Durations.format(timeout) + " on this instance behind a caller whose Redis call has not finished")));
+            } else {
+                fail(cause instanceof GuardTimeoutException ? Outcome.TIMEOUT : Outcome.REJECTED,
+                        cause instanceof GuardTimeoutException ? gate.timeout(timeout) : cause);
+            }
             return;
         }
         boolean late;

@@ -32,6 +32,11 @@ final class RedisAvailability {
         return down && retryAt - System.nanoTime() > 0;
     }
 
+    /** True from a failure until Redis answers again, however long ago it failed. */
+    boolean isDown() {
+        return down;
+    }
+
     void failed(String what, Throwable cause) {
         if (isShutdown(cause)) {
             return; // the application is stopping its Redisson client: not an outage

@@ -66,7 +66,8 @@ final class RedisBackend {
     RedisBackend(RedissonClient client, RedisClusterSettings settings) {
         this.client = client;
         this.settings = settings;
-        this.leaseMillis = client.getConfig().getLockWatchdogTimeout();
+        // A client without a readable config (a test double) uses the settings' lease.
+        this.leaseMillis = client.getConfig() != null ? client.getConfig().getLockWatchdogTimeout() : settings.lease().toMillis();
         this.leaseNanos = TimeUnit.MILLISECONDS.toNanos(leaseMillis);
         if (leaseMillis != settings.lease().toMillis()) {
             log.warn("signalbox.redis.lease = {}ms, but the RedissonClient's lockWatchdogTimeout is {}ms: cluster holds use the"

@@ -43,13 +43,17 @@ public final class SignalboxRedisAutoConfiguration {
     /**
      * A client from {@code spring.data.redis.*}, only when the application has none; shut down with
      * the context. It connects on first use, so the application starts while Redis is down (cluster
-     * calls then fail with {@code GuardUnavailableException}, or fall back, until it is back).
+     * calls then fail with {@code GuardUnavailableException}, or fall back, until it is back). Its
+     * {@code lockWatchdogTimeout} is {@code signalbox.redis.lease}: Redisson's watchdog renews cluster
+     * holds with it.
      */
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean(RedissonClient.class)
-    RedissonClient signalboxRedissonClient(Environment environment, ObjectProvider<SslBundles> sslBundles) {
+    RedissonClient signalboxRedissonClient(Environment environment, ObjectProvider<SslBundles> sslBundles,
+            SignalboxRedisProperties properties) {
         Config config = SpringDataRedisConnection.from(environment).toRedissonConfig(sslBundles.getIfAvailable());
         config.setLazyInitialization(true);
+        config.setLockWatchdogTimeout(properties.toSettings().lease().toMillis());
         return Redisson.create(config);
     }
 

@@ -141,7 +141,11 @@ final class AppProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
-            signal("CONT");
+            try {
+                signal("CONT"); // a stopped process must run to die
+            } catch (IllegalStateException exitedMeanwhile) {
+                // it ended between the check and the signal
+            }
             process.destroyForcibly();
             try {
                 process.waitFor(10, TimeUnit.SECONDS);

@@ -78,11 +78,20 @@ public class ClusterApp {
         return new SimpleMeterRegistry();
     }
 
-    @Bean(destroyMethod = "shutdown")
-    RedissonClient store(@Value("${spring.data.redis.port}") int port) {
+    /** Not a RedissonClient bean, so Signalbox builds its own client from spring.data.redis.* and signalbox.redis.lease. */
+    @Bean(destroyMethod = "close")
+    Store store(@Value("${spring.data.redis.port}") int port) {
         Config config = new Config();
         config.useSingleServer().setAddress("redis://127.0.0.1:" + port).setConnectionMinimumIdleSize(2).setConnectionPoolSize(8);
-        return Redisson.create(config);
+        return new Store(Redisson.create(config));
+    }
+
+    /** The client the scenarios keep their shared state with. */
+    record Store(RedissonClient client) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.shutdown();
+        }
     }
 
     /** The guarded methods: each is one step of a scenario. */
@@ -104,8 +113,8 @@ public class ClusterApp {
 
         private final RedissonClient store;
 
-        Guards(RedissonClient store) {
-            this.store = store;
+        Guards(Store store) {
+            this.store = store.client();
         }
 
         /** Read, then write: loses updates unless the guard excludes every other process. */
