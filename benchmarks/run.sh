@@ -17,6 +17,7 @@ out=benchmarks/target/jmh
 rm -rf "$out"
 mkdir -p "$out"
 mode=${1:-full}
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 # Time-based benchmarks: warmup and measured iterations of 1 s. Batch benchmarks (one operation is a
 # whole batch of virtual threads): warmup and measured batches.
 if [ "$mode" = quick ]; then iterations="-wi 1 -i 2 -w 1 -r 1"; batches="-wi 1 -i 1"; else iterations="-wi 3 -i 5 -w 1 -r 1"; batches="-wi 1 -i 3"; fi
@@ -26,8 +27,9 @@ jmh() { # jmh NAME PATTERN OPTIONS...: one JMH run of the classes matching PATTE
   # shellcheck disable=SC2086
   "$java" -jar "$jar" "$pattern" -f 1 "$@" ${JMH_OPTS:-} -rf json -rff "$out/$name.json"
 }
+# Every class but the two below runs on one thread (a new benchmark class is included by default).
 # shellcheck disable=SC2086
-jmh uncontended '\.(UncontendedBenchmark|SpringProxyBenchmark|KeyedGuardBenchmark)\.' $iterations
+jmh uncontended '^dev\.signalbox\.benchmarks\.' -e '\.(ContendedLockBenchmark|VirtualThreadsBenchmark)\.' $iterations
 for threads in 2 8; do
   # shellcheck disable=SC2086
   jmh "contended-$threads" '\.ContendedLockBenchmark\.' -t "$threads" $iterations
@@ -37,7 +39,7 @@ jmh virtual-threads '\.VirtualThreadsBenchmark\.' $batches
 "$java" -Xmx3g -cp "$jar" dev.signalbox.benchmarks.AsyncWaiterFootprint 1000000 "$out/async.properties"
 "$java" -Xmx3g -cp "$jar" dev.signalbox.benchmarks.VirtualThreadFootprint 100000 "$out/virtual-threads.properties"
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
-note="$(date -u +%F), $mode mode (time-based: JMH $iterations; batches: $batches), $("$java" -version 2>&1 | head -1), $(nproc) cores${cpu:+ ($cpu)}."
+note="$(date -u +%F), $mode mode (time-based: JMH $iterations; batches: $batches), $("$java" -version 2>&1 | head -1), $(nproc) cores${cpu:+ ($cpu)}, load average (1, 5, 15 min) when the run started: $load."
 "$java" -cp "$jar" dev.signalbox.benchmarks.report.ResultsReport --json "$out/uncontended.json" \
   --json "$out/contended-2.json" --json "$out/contended-8.json" --json "$out/virtual-threads.json" \
   --facts "$out/async.properties" --facts "$out/virtual-threads.properties" \

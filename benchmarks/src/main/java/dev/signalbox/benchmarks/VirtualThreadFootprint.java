@@ -128,7 +128,8 @@ public final class VirtualThreadFootprint {
 
         static final String GUARD = "bench-vt-footprint";
 
-        @Guarded(value = GUARD, permits = PERMITS)
+        /** Waits as long as the measurement takes (the default timeout could fire on a slow machine). */
+        @Guarded(value = GUARD, permits = PERMITS, timeout = "10m")
         public void waitForTurn() {
             // The cost measured is the wait itself; the body does nothing.
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +78,7 @@ class BenchmarkSmokeTest {
             assertTrue(report.contains(method), "the report lacks " + name);
         }
         assertTrue(report.contains("drained in FIFO order: yes"), "async waiters were not granted in FIFO order:\n" + report);
-        assertTrue(report.contains(SMOKE_VIRTUAL_THREADS + " virtual threads waiting"), report);
+        assertTrue(report.contains(String.format(Locale.ROOT, "%,d virtual threads waiting", SMOKE_VIRTUAL_THREADS)), report);
     }
 
     /** One iteration of 100 ms, no warmup, in this JVM; a failing benchmark fails the run. */

@@ -168,12 +168,12 @@ public final class ResultsReport {
         String async = facts.getProperty("async.bytesPerWaiter");
         out.append(async == null ? "- async waiters: not measured in this run\n"
                 : String.format(Locale.ROOT, "- %s pending async acquisitions on one semaphore: %s bytes of heap each; drained in FIFO order: %s%n",
-                        facts.getProperty("async.waiters"), async, Boolean.parseBoolean(facts.getProperty("async.fifo")) ? "yes" : "**no**"));
+                        count(facts.getProperty("async.waiters")), async, Boolean.parseBoolean(facts.getProperty("async.fifo")) ? "yes" : "**no**"));
         String threads = facts.getProperty("vt.threads");
         out.append(threads == null ? "- waiting virtual threads: not measured in this run\n"
                 : String.format(Locale.ROOT, "- %s virtual threads waiting on a guard of 16 permits, heap per waiting thread:"
                         + " `java.util.concurrent.Semaphore` %s bytes, **Signalbox `Semaphore`** %s bytes,"
-                        + " **Signalbox `@Guarded` (Spring proxy)** %s bytes%n", threads,
+                        + " **Signalbox `@Guarded` (Spring proxy)** %s bytes%n", count(threads),
                         facts.getProperty("vt.jucSemaphore.bytesPerThread"), facts.getProperty("vt.signalboxSemaphore.bytesPerThread"),
                         facts.getProperty("vt.signalboxGuarded.bytesPerThread")));
         return out.toString();
@@ -188,6 +188,11 @@ public final class ResultsReport {
                     + "\nwhere the results belong");
         }
         return document.substring(0, begin + BEGIN.length()) + "\n" + section + "\n" + document.substring(end);
+    }
+
+    /** A whole number from the facts with thousands separators ({@code 1,000,000}), or "?" when absent. */
+    static String count(String value) {
+        return value == null ? "?" : String.format(Locale.ROOT, "%,d", Long.parseLong(value));
     }
 
     static String score(double value) {

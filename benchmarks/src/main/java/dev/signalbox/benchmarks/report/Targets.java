@@ -128,7 +128,8 @@ final class Targets {
     }
 
     private static Check footprintAtMost(Properties facts) {
-        String what = "heap per pending async acquisition, " + facts.getProperty("async.waiters", "?") + " pending on one semaphore";
+        String what = "heap per pending async acquisition, " + ResultsReport.count(facts.getProperty("async.waiters"))
+                + " pending on one semaphore";
         String value = facts.getProperty("async.bytesPerWaiter");
         if (value == null) {
             return notMeasured(4, what, "≤ 256 bytes");
