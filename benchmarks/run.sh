@@ -40,6 +40,9 @@ jmh virtual-threads '\.VirtualThreadsBenchmark\.' $batches
 "$java" -Xmx3g -cp "$jar" dev.signalbox.benchmarks.VirtualThreadFootprint 100000 "$out/virtual-threads.properties"
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
 note="$(date -u +%F), $mode mode (time-based: JMH $iterations; batches: $batches), $("$java" -version 2>&1 | head -1), $(nproc) cores${cpu:+ ($cpu)}, load average (1, 5, 15 min) when the run started: $load."
+if awk -v busy="${load%% *}" -v cores="$(nproc)" 'BEGIN { exit !(busy + 0 > cores + 0) }'; then
+  note="$note **The machine was busy when the run started (load above its number of cores): other processes took CPU time from the benchmarks at varying moments, so even ratios within this run are distorted. Rerun on a quiet machine before drawing conclusions.**"
+fi
 "$java" -cp "$jar" dev.signalbox.benchmarks.report.ResultsReport --json "$out/uncontended.json" \
   --json "$out/contended-2.json" --json "$out/contended-8.json" --json "$out/virtual-threads.json" \
   --facts "$out/async.properties" --facts "$out/virtual-threads.properties" \
