@@ -76,6 +76,15 @@ final class Targets {
                 run.find(keyed, "signalboxFreshKey", 1), run.find(keyed, "signalboxExistingKey", 1), 3));
         checks.add(slowerAtMost(6, "the same through `@Guarded(key = \"#id\")` on a Spring proxy, metrics on",
                 run.find(keyed, "signalboxGuardedFreshKey", 1), run.find(keyed, "signalboxGuardedExistingKey", 1), 3));
+
+        // Issue 8's cluster-lock targets, numbered 8 in the table.
+        String cluster = "ClusterLockBenchmark";
+        checks.add(slowerAtMost(8, "cluster lock on Redis, uncontended acquire+release, against Redisson's own lock",
+                run.find(cluster, "signalboxClusterLock", 1), run.find(cluster, "redissonLock", 1), 1.2));
+        checks.add(slowerAtMost(8, "the same against one plain GET (a round trip)",
+                run.find(cluster, "signalboxClusterLock", 1), run.find(cluster, "redisGet", 1), 2));
+        checks.add(throughputAtLeast(8, "cluster lock, 64 threads of one JVM on one key, against Redisson's lock used directly",
+                run.find(cluster, "signalboxClusterLockContended64", 64), run.find(cluster, "redissonLockContended64", 64), 2));
         return checks;
     }
 
