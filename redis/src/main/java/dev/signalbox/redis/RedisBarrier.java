@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,8 +80,9 @@ import dev.signalbox.core.Snapshot;
  * {@code keyPrefix + name + ":decided"}.</li>
  * <li>Give up or abort: a script breaks the given (or current) generation if it is still open, and
  * otherwise returns the verdict it already had.</li>
- * <li>Wake-ups: each instance subscribes to the channel once, before its first arrival (so no verdict
- * on its generations is published before it listens), and completes its local parties of a
+ * <li>Wake-ups: each instance subscribes to the channel once, when the barrier is made (an arrival
+ * waits for the subscription if it is not there yet, so no verdict on its generations is published
+ * before it listens), and completes its local parties of a
  * generation when its verdict arrives, in arrival order. Pub/sub drops messages while a connection is
  * down, so while an instance has parties waiting it also asks Redis for their verdicts every third of
  * the lease and whenever its subscription comes back; the same call renews the hash's TTL.</li>
@@ -251,6 +251,8 @@ public final class RedisBarrier implements Barrier {
         this.instrumented = this.listener != PrimitiveListener.NONE;
         this.fallback = new LocalFallbackSwitch<>(settings, redisKey, subject, this, this.listener,
                 local -> Barrier.create(name, parties, local));
+        // Subscribe now, so the first arrival does not spend its timeout on it (it is retried on arrival if this fails).
+        subscribed(RedisRoundTrip.boundFor(0L));
     }
 
     @Override
@@ -275,7 +277,8 @@ public final class RedisBarrier implements Barrier {
             return fallback.local().arrived();
         }
         try {
-            String arrived = RedisRoundTrip.await(client.<String, String>getMap(redisKey, StringCodec.INSTANCE).getAsync("arrived"),
+            String arrived = RedisRoundTrip.await(
+                    RedisRoundTrip.start(() -> client.<String, String>getMap(redisKey, StringCodec.INSTANCE).getAsync("arrived")),
                     RedisRoundTrip.boundFor(0L), name, subject, "reading the arrivals");
             fallback.redisAnswered();
             return arrived == null ? 0 : Integer.parseInt(arrived);
@@ -342,11 +345,19 @@ public final class RedisBarrier implements Barrier {
         // Subscribing and arriving together wait for Redis at most the timeout (a zero timeout: the untimed bound).
         long redisDeadline = RedisRoundTrip.deadline(System.nanoTime(), fallback.roundTripBound(timeoutNanos));
         subscribed(RedisRoundTrip.remaining(redisDeadline)).thenCompose(ignored -> RedisRoundTrip.async(
-                        script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, ARRIVE, RScript.ReturnType.LIST,
-                                List.of(redisKey), channel, leaseMillis, Integer.toString(parties), UUID.randomUUID().toString(),
-                                timeoutNanos == 0L ? "1" : "0", "a party would not wait (timeout 0, instance " + instanceId + ")"),
+                        RedisRoundTrip.start(() -> script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, ARRIVE,
+                                RScript.ReturnType.LIST, List.of(redisKey), channel, leaseMillis, Integer.toString(parties),
+                                UUID.randomUUID().toString(), timeoutNanos == 0L ? "1" : "0",
+                                "a party would not wait (timeout 0, instance " + instanceId + ")")),
                         Math.max(1L, RedisRoundTrip.remaining(redisDeadline)), name, subject, "arriving"))
-                .whenComplete((reply, error) -> party.arrived(reply, error, deadline));
+                .whenComplete((reply, error) -> {
+                    try {
+                        party.arrived(reply, error, deadline);
+                    } catch (RuntimeException | Error e) {
+                        log.error("{}: could not handle Redis' answer to an arrival ({}); the party fails", subject, reply, e);
+                        party.future.failByBarrier(e);
+                    }
+                });
         return party.future;
     }
 
@@ -356,9 +367,13 @@ public final class RedisBarrier implements Barrier {
         synchronized (subscribing) {
             current = subscription;
             if (current == null || current.isCompletedExceptionally()) {
-                RTopic topic = client.getTopic(channel, StringCodec.INSTANCE);
-                current = CompletableFuture.allOf(topic.addListenerAsync(String.class, onMessage).toCompletableFuture(),
-                        topic.addListenerAsync(onStatus).toCompletableFuture());
+                try {
+                    RTopic topic = client.getTopic(channel, StringCodec.INSTANCE);
+                    current = CompletableFuture.allOf(topic.addListenerAsync(String.class, onMessage).toCompletableFuture(),
+                            topic.addListenerAsync(onStatus).toCompletableFuture());
+                } catch (RuntimeException e) {
+                    current = CompletableFuture.failedFuture(e);
+                }
                 subscription = current;
             }
         }
@@ -375,8 +390,9 @@ public final class RedisBarrier implements Barrier {
             return;
         }
         try {
-            RedisRoundTrip.await(script.evalAsync(redisKey, RScript.Mode.READ_WRITE, ABORT, RScript.ReturnType.LONG,
-                    List.of(redisKey), channel, leaseMillis, "the barrier was aborted (instance " + instanceId + ")"),
+            RedisRoundTrip.await(RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, ABORT,
+                    RScript.ReturnType.LONG, List.of(redisKey), channel, leaseMillis,
+                    "the barrier was aborted (instance " + instanceId + ")")),
                     RedisRoundTrip.boundFor(0L), name, subject, "aborting");
             fallback.redisAnswered();
         } catch (GuardUnavailableException e) {
@@ -449,10 +465,14 @@ public final class RedisBarrier implements Barrier {
      * {@code party}, if any, fails with {@link GuardUnavailableException}.
      */
     private void settle(Generation generation, String mode, String reason, Party party) {
-        RedisRoundTrip.<String>async(script.evalAsync(redisKey, RScript.Mode.READ_WRITE, SETTLE, RScript.ReturnType.STRING,
-                        List.of(redisKey), channel, leaseMillis, generation.epoch(), Long.toString(generation.seq()), mode, reason),
+        RedisRoundTrip.<String>async(RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, SETTLE,
+                        RScript.ReturnType.STRING, List.of(redisKey), channel, leaseMillis, generation.epoch(),
+                        Long.toString(generation.seq()), mode, reason)),
                 RedisRoundTrip.boundFor(0L), name, subject, "break".equals(mode) ? "breaking a generation" : "checking a generation")
                 .whenComplete((verdict, error) -> {
+                    if (error == null && verdict == null) {
+                        error = new IllegalStateException(subject + ": Redis answered nothing to " + mode);
+                    }
                     if (error == null) {
                         fallback.redisAnswered();
                         onVerdict(generation.id(), verdict);
@@ -491,7 +511,7 @@ public final class RedisBarrier implements Barrier {
     }
 
     private String brokenReason(String verdict) {
-        if (LOST.equals(verdict)) {
+        if (verdict == null || LOST.equals(verdict)) {
             return "its state was lost in Redis (it expired, or Redis restarted or failed over)";
         }
         return verdict.startsWith("B ") ? verdict.substring(2) : verdict;
@@ -713,15 +733,20 @@ public final class RedisBarrier implements Barrier {
             if (task != null) {
                 task.cancel(false);
             }
-            if (error != null) {
-                waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.TIMEOUT);
-                future.failByBarrier(error);
-            } else if (isReleased(verdict)) {
-                waitEnded(arrivedAt, Outcome.ACQUIRED);
-                future.completeByBarrier(index);
-            } else {
-                waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.BROKEN);
-                future.failByBarrier(new BarrierBrokenException(name, brokenReason(verdict)));
+            try {
+                if (error != null) {
+                    waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.TIMEOUT);
+                    future.failByBarrier(error);
+                } else if (isReleased(verdict)) {
+                    waitEnded(arrivedAt, Outcome.ACQUIRED);
+                    future.completeByBarrier(index);
+                } else {
+                    waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.BROKEN);
+                    future.failByBarrier(new BarrierBrokenException(name, brokenReason(verdict)));
+                }
+            } finally {
+                // A listener that throws must not leave the party waiting forever.
+                future.failByBarrier(new IllegalStateException(subject + ": the party ended without a verdict"));
             }
         }
 

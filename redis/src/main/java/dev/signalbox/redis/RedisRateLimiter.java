@@ -191,7 +191,7 @@ public final class RedisRateLimiter implements RateLimiter {
             waitEnded(arrivedAt, Outcome.REJECTED);
             return false;
         }
-        CompletionStage<Boolean> call = withRate(() -> limiter.tryAcquireAsync(permits));
+        CompletionStage<Boolean> call = RedisRoundTrip.start(() -> withRate(() -> limiter.tryAcquireAsync(permits)));
         boolean taken;
         try {
             taken = RedisRoundTrip.await(call, fallback.roundTripBound(0L), name, subject, takingWhat(permits));
@@ -357,10 +357,10 @@ public final class RedisRateLimiter implements RateLimiter {
 
     /** Tokens in Redis' window now, or null when Redis failed and the fallback took over. */
     private Long availableInRedis() {
-        CompletionStage<Long> call = limiter.availablePermitsAsync().toCompletableFuture()
+        CompletionStage<Long> call = RedisRoundTrip.start(() -> limiter.availablePermitsAsync().toCompletableFuture()
                 .thenCompose(available -> limiter.expireAsync(keepAlive).thenApply(ignored -> available))
                 .exceptionallyCompose(e -> isNotInitialized(e) ? CompletableFuture.completedFuture((long) limit)
-                        : CompletableFuture.failedFuture(e));
+                        : CompletableFuture.failedFuture(e)));
         try {
             Long available = RedisRoundTrip.await(call, fallback.roundTripBound(0L), name, subject, "reading the window");
             fallback.redisAnswered();
@@ -423,7 +423,8 @@ public final class RedisRateLimiter implements RateLimiter {
 
     /** Gives back tokens granted to a call that was withdrawn meanwhile (fire and forget: on failure they stay spent). */
     private void release(int permits) {
-        RedisRoundTrip.async(limiter.releaseAsync(permits), RedisRoundTrip.boundFor(0L), name, subject, "giving tokens back")
+        RedisRoundTrip.async(RedisRoundTrip.start(() -> limiter.releaseAsync(permits)), RedisRoundTrip.boundFor(0L), name, subject,
+                        "giving tokens back")
                 .whenComplete((ignored, error) -> {
                     if (error != null) {
                         log.debug("{}: could not give back {} token(s) of a withdrawn call; they stay spent", subject, permits, error);
@@ -512,19 +513,26 @@ public final class RedisRateLimiter implements RateLimiter {
             CompletionStage<Boolean> call;
             long bound;
             if (once) {
-                call = withRate(() -> limiter.tryAcquireAsync(permits));
+                call = RedisRoundTrip.start(() -> withRate(() -> limiter.tryAcquireAsync(permits)));
                 bound = fallback.roundTripBound(0L);
             } else if (deadline == Long.MAX_VALUE) {
-                call = withRate(() -> limiter.acquireAsync(permits).thenApply(ignored -> Boolean.TRUE));
+                call = RedisRoundTrip.start(() -> withRate(() -> limiter.acquireAsync(permits).thenApply(ignored -> Boolean.TRUE)));
                 bound = Long.MAX_VALUE;
             } else {
-                call = withRate(() -> limiter.tryAcquireAsync(permits,
-                        Duration.ofMillis(Math.ceilDiv(RedisRoundTrip.remaining(deadline), 1_000_000L))));
+                call = RedisRoundTrip.start(() -> withRate(() -> limiter.tryAcquireAsync(permits,
+                        Duration.ofMillis(Math.ceilDiv(RedisRoundTrip.remaining(deadline), 1_000_000L)))));
                 // Redisson's own call ends at the deadline; one more round trip for its answer.
                 bound = RedisRoundTrip.remaining(deadline) + RedisRoundTrip.boundFor(0L);
             }
-            RedisRoundTrip.async(call, bound, name, subject, takingWhat(permits))
-                    .whenComplete((taken, error) -> answered(Boolean.TRUE.equals(taken), error));
+            RedisRoundTrip.async(call, bound, name, subject, takingWhat(permits)).whenComplete((taken, error) -> {
+                try {
+                    answered(Boolean.TRUE.equals(taken), error);
+                } catch (RuntimeException | Error e) {
+                    log.error("{}: could not handle Redis' answer; the call fails", subject, e);
+                    future.failByLimiter(e);
+                    askNext();
+                }
+            });
         }
 
         /** Redis answered this waiter's call (on the {@link RedisTimer} thread). */
@@ -590,11 +598,15 @@ public final class RedisRateLimiter implements RateLimiter {
          * error if any, otherwise {@link RateLimitExceededException} with {@code per} as retry-after.
          */
         void finish(Throwable error, Outcome outcome) {
-            waitEnded(arrivedAt, outcome);
-            if (outcome == Outcome.ACQUIRED) {
-                future.completeByLimiter();
-            } else {
-                future.failByLimiter(error != null ? error : new RateLimitExceededException(name, per));
+            try {
+                waitEnded(arrivedAt, outcome);
+            } finally {
+                // Completed even when the listener throws, so that no caller waits forever.
+                if (outcome == Outcome.ACQUIRED) {
+                    future.completeByLimiter();
+                } else {
+                    future.failByLimiter(error != null ? error : new RateLimitExceededException(name, per));
+                }
             }
         }
 

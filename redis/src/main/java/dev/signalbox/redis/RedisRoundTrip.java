@@ -97,7 +97,19 @@ final class RedisRoundTrip {
         return result;
     }
 
-    /** True when {@code error} (or what it wraps) says Redis could not be used: unreachable, too slow, failing. */
+    /**
+     * Starts a Redis call; one that throws instead of returning a future (a client shut down, a bad
+     * argument) becomes a failed future, so that callers always get an answer to wait on.
+     */
+    static <T> CompletionStage<T> start(java.util.function.Supplier<? extends CompletionStage<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** True when {@code error} (or what it wraps) is this class's verdict that Redis could not be used. */
     static boolean isUnavailable(Throwable error) {
         return unwrap(error) instanceof GuardUnavailableException;
     }
@@ -110,20 +122,20 @@ final class RedisRoundTrip {
         return e;
     }
 
+    /**
+     * Any failure of a Redis call means Redis could not serve it: Redisson's own exceptions, and also
+     * Netty's when a connection closes under the call ({@code ClosedChannelException} and the like).
+     */
     private static RuntimeException translate(Throwable cause, String primitiveName, String subject, String doing) {
         if (cause instanceof GuardUnavailableException unavailable) {
             return unavailable;
         }
-        if (cause instanceof RedisException redis) {
-            return unavailable(primitiveName, subject, doing, "Redis failed: " + redis.getMessage(), redis);
-        }
-        if (cause instanceof RuntimeException runtime) {
-            return runtime;
-        }
         if (cause instanceof Error error) {
             throw error;
         }
-        return new IllegalStateException(subject + ": unexpected failure while " + doing, cause);
+        String what = cause instanceof RedisException ? "Redis failed: " + cause.getMessage()
+                : "the connection to Redis failed: " + cause;
+        return unavailable(primitiveName, subject, doing, what, cause);
     }
 
     static GuardUnavailableException unavailable(String primitiveName, String subject, String doing, String what, Throwable cause) {

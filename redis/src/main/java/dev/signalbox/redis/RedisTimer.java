@@ -4,6 +4,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The one daemon thread of the Redis rate limiters and barriers: it fires their timers (a waiter's
  * due time, a timeout, the bound on a Redis call) and completes the futures they hand out. Redisson
@@ -13,22 +16,35 @@ import java.util.concurrent.TimeUnit;
  */
 final class RedisTimer {
 
+    private static final Logger log = LoggerFactory.getLogger(RedisTimer.class);
+
     private static final ScheduledThreadPoolExecutor EXECUTOR = create();
 
     private RedisTimer() {
     }
 
     static ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-        return EXECUTOR.schedule(task, Math.max(0L, delayNanos), TimeUnit.NANOSECONDS);
+        return EXECUTOR.schedule(logged(task), Math.max(0L, delayNanos), TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} every {@code periodNanos}, first after one period. */
     static ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long periodNanos) {
-        return EXECUTOR.scheduleAtFixedRate(task, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        return EXECUTOR.scheduleAtFixedRate(logged(task), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     static void execute(Runnable task) {
-        EXECUTOR.execute(task);
+        EXECUTOR.execute(logged(task));
+    }
+
+    /** A task that logs what it throws instead of letting the executor swallow it (a periodic task keeps running). */
+    private static Runnable logged(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                log.error("signalbox-redis-timer: a task failed; this is a bug, please report it", e);
+            }
+        };
     }
 
     /**

@@ -215,7 +215,7 @@ class RedisRateLimiterTest {
     @Test
     void keyedBucketsLeaveNothingInRedisOnceIdle() throws Exception {
         RedisServer server = redis.server();
-        Duration per = Duration.ofMillis(300);
+        Duration per = Duration.ofSeconds(2);
         RedissonClient client = clients.newClient();
         for (int k = 0; k < 50; k++) {
             RedisRateLimiter limiter = new RedisRateLimiter(client, RedisTestClients.settings("a"), "partner", "customer-" + k,
@@ -239,7 +239,7 @@ class RedisRateLimiterTest {
         // Reading a used bucket keeps its TTLs (Redisson's availablePermits() rewrites a key without one).
         RedisRateLimiter seven = new RedisRateLimiter(client, RedisTestClients.settings("a"), "partner", "customer-7", 3, per,
                 PrimitiveListener.NONE);
-        assertThat(seven.availableTokens()).isEqualTo(2);
+        assertThat(seven.availableTokens()).isBetween(2, 3); // 3 once its grant has left the window
         assertThat(Long.parseLong(server.command("PTTL", "test:{partner:customer-7}:value").substring(1))).isPositive();
 
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -269,6 +269,7 @@ class RedisRateLimiterTest {
         sleepMillis(3300);
         assertThat(b.availableTokens()).isEqualTo(1);
 
+        assertThat(b.tryAcquire()).isTrue();
         AtomicReference<Throwable> outcome = new AtomicReference<>();
         Thread waiter = Thread.ofPlatform().start(() -> {
             try {
@@ -277,7 +278,6 @@ class RedisRateLimiterTest {
                 outcome.set(t);
             }
         });
-        assertThat(b.tryAcquire()).isTrue();
         awaitTrue(() -> a.snapshot().waiting() == 1);
         waiter.interrupt();
         assertThat(waiter.join(Duration.ofSeconds(10))).isTrue();
@@ -289,9 +289,11 @@ class RedisRateLimiterTest {
 
     @Test
     void aBlockingWaitInACallbackOfItsOwnGrantIsRefusedButATryWorks() throws Exception {
-        RedisRateLimiter limiter = limiter("a", "nested", null, 5, Duration.ofSeconds(1));
+        // Exhausted, so each async grant comes about a second later, from the timer thread, with the callback attached.
+        RedisRateLimiter limiter = limiter("a", "nested", null, 1, Duration.ofSeconds(1));
+        assertThat(limiter.tryAcquire()).isTrue();
         CompletableFuture<Boolean> tried = limiter.acquireAsync(Duration.ofSeconds(5)).thenApply(granted -> limiter.tryAcquire());
-        assertThat(tried.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(tried.get(10, TimeUnit.SECONDS)).isFalse(); // answered by Redis: the token was just taken
         CompletableFuture<Void> waited = limiter.acquireAsync(Duration.ofSeconds(5)).thenRun(() -> {
             try {
                 limiter.acquire(Duration.ofSeconds(5));
