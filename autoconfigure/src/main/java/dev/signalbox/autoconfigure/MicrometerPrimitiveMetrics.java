@@ -80,7 +80,6 @@ public final class MicrometerPrimitiveMetrics implements PrimitiveListenerFactor
             thread.setDaemon(true);
             return thread;
         });
-        this.flusher.setRemoveOnCancelPolicy(true);
         long nanos = interval.toNanos();
         this.flusher.scheduleWithFixedDelay(this::drainQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
     }
@@ -118,12 +117,8 @@ public final class MicrometerPrimitiveMetrics implements PrimitiveListenerFactor
                 drainRequested.set(false);
                 drainQuietly();
             });
-        } catch (RejectedExecutionException closing) {
-            drainRequested.set(false);
-            TimerRecordBuffer current = buffer;
-            if (current != null) {
-                current.tryDrainAll();
-            }
+        } catch (RejectedExecutionException closed) {
+            // Left requested: no more attempts. record() drains what it buffered while close() ran.
         }
     }
 

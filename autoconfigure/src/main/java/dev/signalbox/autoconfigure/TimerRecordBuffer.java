@@ -118,21 +118,6 @@ final class TimerRecordBuffer {
         }
     }
 
-    /** {@link #drainAll()} unless another thread is draining now; true when it drained. */
-    boolean tryDrainAll() {
-        if (!draining.tryLock()) {
-            return false;
-        }
-        try {
-            for (Stripe stripe : stripes) {
-                drain(stripe);
-            }
-            return true;
-        } finally {
-            draining.unlock();
-        }
-    }
-
     private void drain(Stripe stripe) {
         long head = (long) HEAD.getVolatile(stripe);
         long tail = (long) TAIL.getVolatile(stripe);
