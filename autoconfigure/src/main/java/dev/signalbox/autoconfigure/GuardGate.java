@@ -10,12 +10,15 @@ import dev.signalbox.annotation.Guarded;
 import dev.signalbox.core.Acquirable;
 import dev.signalbox.core.KeyedPermits;
 import dev.signalbox.core.KeyedRegistry;
+import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.Primitive;
 
 /**
  * The gate of a {@code @Guarded} method: a lock, a semaphore or one side of a read-write lock,
  * either one for all calls or one per key (several keys acquired in the registry's canonical order).
+ * A blocking call does not wait for a guard its thread already holds (see {@link HeldGuards}); for
+ * one lock for all calls, the lock itself knows its holding thread and no thread-local is consulted.
  */
 final class GuardGate implements CallGate {
 
@@ -27,6 +30,8 @@ final class GuardGate implements CallGate {
     private final String where;
     private final KeyExpression[] keys;
     private final Acquirable single;
+    /** {@code single} when it is a lock: re-entry is then {@link Lock#isHeldByCurrentThread()}. */
+    private final Lock singleLock;
     private final KeyedRegistry<Object, Primitive> keyed;
     private final Function<Primitive, Acquirable> side;
     /** True for a cluster EXCLUSIVE or WRITE guard: its permits carry fencing tokens. */
@@ -40,6 +45,7 @@ final class GuardGate implements CallGate {
         this.where = where;
         this.keys = keys;
         this.single = single;
+        this.singleLock = single instanceof Lock lock && mode == Guarded.Mode.EXCLUSIVE ? lock : null;
         this.keyed = keyed;
         this.side = side;
         this.fenced = fenced;
@@ -68,6 +74,11 @@ final class GuardGate implements CallGate {
 
     @Override
     public Permit enter(Object[] args) throws InterruptedException {
+        if (singleLock != null) {
+            // The lock's owner is the thread of a blocking hold: the same answer as HeldGuards, with no
+            // thread-local map and no wrapper permit. Unkeyed lock gates never record in HeldGuards.
+            return singleLock.isHeldByCurrentThread() ? NOTHING_HELD : singleLock.acquire(timeout);
+        }
         if (keys.length == 0) {
             if (HeldGuards.covers(name, NO_KEY, mode, where)) {
                 return NOTHING_HELD;
