@@ -33,8 +33,9 @@ import org.redisson.config.Config;
 /**
  * A cluster lock on Redis against Redisson's own lock on the same Redis (a redis-server of the
  * benchmark's own, on a free port): uncontended acquire+release next to one plain GET (a round
- * trip), and 64 threads of one JVM on one key, where Signalbox queues its waiters locally and only
- * the head competes in Redis.
+ * trip), and 64 threads of one JVM on one key, where Signalbox queues its waiters locally, only
+ * the head competes in Redis, and a released hold goes to the next local waiter without a Redis
+ * round trip (bounded local batching, see {@code RedisLock}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -123,7 +123,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             }
         }
         if (late) {
-            admitted.close();
+            gate.closeLocal(admitted);
         } else {
             attempt();
         }
@@ -133,8 +133,24 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         return timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - arrivedAt);
     }
 
-    /** The first attempt tries once; later ones wait in Redisson for a slice of the time left. */
+    /**
+     * The first attempt takes a Redis hold a local predecessor handed over, if any, else tries once;
+     * later ones wait in Redisson for a slice of the time left.
+     */
     private void attempt() {
+        if (gate.engine.handsOver()) {
+            boolean first;
+            synchronized (this) {
+                first = firstAttempt && ended == null && local != null;
+            }
+            if (first) {
+                LocalHandOver handedOver = gate.takeHandOver();
+                if (handedOver != null) {
+                    takeOver(handedOver);
+                    return;
+                }
+            }
+        }
         long remaining = remaining();
         boolean tryOnce;
         long waitMillis;
@@ -221,6 +237,27 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         }
     }
 
+    /** Holds what a local predecessor handed over; ended meanwhile (timed out, cancelled), releases it in Redis. */
+    private void takeOver(LocalHandOver handedOver) {
+        RedisHold hold = null;
+        synchronized (this) {
+            if (ended == null) {
+                hold = new RedisHold(gate, handedOver, permits, sinceMillis, local, thread);
+                local = null;
+                firstAttempt = false;
+                ended = Outcome.ACQUIRED;
+            }
+        }
+        if (hold == null) {
+            gate.release(handedOver); // our local permit went back when we ended; the next caller asks Redis
+            return;
+        }
+        leaveWaiting();
+        gate.granted(hold);
+        hold.startRenewal(false);
+        deliver(hold);
+    }
+
     private void redisUnavailable(Throwable error) {
         if (!gate.backend.settings.localFallback()) {
             fail(Outcome.REJECTED, gate.unavailable(timeout, error));
@@ -268,7 +305,7 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             admission.cancel(false);
         }
         if (toClose != null) {
-            toClose.close(); // a Redisson wait still running releases what it gets (see replied)
+            gate.closeLocal(toClose); // a Redisson wait still running releases what it gets (see replied)
         }
         report(outcome);
         if (failure == null) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.signalbox.autoconfigure.ClusterMembers.Member;
 import dev.signalbox.core.GuardTimeoutException;
@@ -45,6 +46,8 @@ final class ClusterGate {
     final PrimitiveListener listener;
     private final Set<ClusterHold> holds = ConcurrentHashMap.newKeySet();
     private final Set<ClusterAcquisition> waiting = ConcurrentHashMap.newKeySet();
+    /** A Redis hold left for the next local caller (see {@link #handOver}); only the local queue's holder touches it. */
+    private final AtomicReference<LocalHandOver> parked = new AtomicReference<>();
 
     ClusterGate(RedisBackend backend, Primitive owner, String side, RedisKeys keys, LocalQueue queue, HoldEngine engine,
             PrimitiveListener listener) {
@@ -132,6 +135,53 @@ final class ClusterGate {
             throw e;
         }
         return new IllegalStateException(cause);
+    }
+
+    /**
+     * Leaves {@code next} (a Redis hold still held) for the caller the local queue admits next, and
+     * gives the local queue's permit back. That caller takes it instead of asking Redis
+     * ({@link #takeHandOver}); if nobody takes it (the waiters timed out or were cancelled meanwhile),
+     * {@link #closeLocal} releases it in Redis.
+     */
+    void handOver(LocalHandOver next, Permit local) {
+        parked.set(next);
+        closeLocal(local);
+    }
+
+    /** The Redis hold a predecessor left, or null; called only while holding the local queue's permit. */
+    LocalHandOver takeHandOver() {
+        return parked.getAndSet(null);
+    }
+
+    /**
+     * Gives a local queue's permit back. When a hand-over is left behind and the local queue is free
+     * afterwards (no caller was admitted to take it), takes the queue again and releases the hold in
+     * Redis, so a hand-over nobody takes never keeps the lock from other instances.
+     */
+    void closeLocal(Permit local) {
+        local.close();
+        if (parked.get() == null) {
+            return;
+        }
+        Permit again = queue.tryAcquire(1);
+        if (again == null) {
+            return; // a caller holds the queue: it takes the hand-over, or closes its permit through here
+        }
+        LocalHandOver unclaimed = parked.getAndSet(null);
+        if (unclaimed == null) {
+            again.close();
+            return;
+        }
+        release(unclaimed).whenComplete((ignored, error) -> again.close());
+    }
+
+    /** Releases a hand-over's hold in Redis (and its members entry); completes when Redis has answered or failed. */
+    CompletableFuture<?> release(LocalHandOver handOver) {
+        members.remove(handOver.entry, handOver.registered, false);
+        if (backend.availability.knownDown()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return engine.release(handOver.grant);
     }
 
     void waiting(ClusterAcquisition acquisition, boolean queued) {

@@ -15,7 +15,7 @@ final class FallbackHold extends ClusterHold {
 
     @Override
     void giveBack() {
-        local.close();
+        gate.closeLocal(local);
     }
 
     @Override

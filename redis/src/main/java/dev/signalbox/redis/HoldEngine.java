@@ -70,6 +70,14 @@ abstract sealed class HoldEngine {
     abstract boolean fenced();
 
     /**
+     * True when a hold may be handed from one local caller to the next without a Redis round trip
+     * (see {@link ClusterGate#handOver}): only for the exclusive lock, whose Redis hold is one owner's.
+     */
+    boolean handsOver() {
+        return false;
+    }
+
+    /**
      * What Redis granted.
      *
      * @param threadId  the synthetic thread id the Redisson lock knows the hold by (locks, both sides)
@@ -137,6 +145,11 @@ abstract sealed class HoldEngine {
 
         @Override
         boolean fenced() {
+            return true;
+        }
+
+        @Override
+        boolean handsOver() {
             return true;
         }
     }

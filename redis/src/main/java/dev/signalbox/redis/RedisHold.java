@@ -27,11 +27,18 @@ final class RedisHold extends ClusterHold {
     private final String entry;
     private final long token;
     private final CompletableFuture<?> registered;
+    /** When the Redis grant's command was sent; the same for every hold it is handed to. */
+    private final long grantedAt;
+    /** 0 for the Redis grant, then one more with each local hand-over of it (locks only). */
+    private final int sequence;
+    private final LocalHandOver.OthersWaiting othersWaiting;
     private volatile long confirmedAt;
     private volatile boolean renewing;
     private volatile boolean lost;
 
     /**
+     * A hold Redis has just granted.
+     *
      * @param holdId    this hold's id in the members registry
      * @param grantSent when the granting command was sent (the lease runs from no earlier)
      */
@@ -40,9 +47,25 @@ final class RedisHold extends ClusterHold {
         super(gate, local, permits, thread);
         this.grant = grant;
         this.entry = gate.members.holderEntry(holdId, permits, sinceMillis);
-        this.token = grant.token();
+        this.sequence = 0;
+        this.token = gate.engine.handsOver() ? LocalHandOver.token(grant, 0) : grant.token();
+        this.grantedAt = grantSent;
         this.confirmedAt = grantSent;
+        this.othersWaiting = new LocalHandOver.OthersWaiting();
         this.registered = gate.members.add(entry, false);
+    }
+
+    /** A Redis hold a local predecessor handed over: the same grant, lease and members entry, the next token. */
+    RedisHold(ClusterGate gate, LocalHandOver handedOver, int permits, long sinceMillis, Permit local, Thread thread) {
+        super(gate, local, permits, thread);
+        this.grant = handedOver.grant;
+        this.entry = handedOver.entry;
+        this.registered = handedOver.registered;
+        this.sequence = handedOver.sequence;
+        this.token = LocalHandOver.token(grant, sequence);
+        this.grantedAt = handedOver.grantedAt;
+        this.confirmedAt = handedOver.confirmedAt;
+        this.othersWaiting = handedOver.othersWaiting;
     }
 
     /**
@@ -113,12 +136,25 @@ final class RedisHold extends ClusterHold {
     @Override
     void giveBack() {
         stopRenewal();
-        gate.members.remove(entry, registered, false);
-        if (gate.backend.availability.knownDown()) {
-            local.close(); // the hold ends with its lease; waiting for a dead Redis would only hold up local callers
+        if (mayHandOver()) {
+            gate.handOver(new LocalHandOver(grant, grantedAt, entry, registered, sequence + 1, confirmedAt, othersWaiting), local);
             return;
         }
-        gate.engine.release(grant).whenComplete((ignored, error) -> local.close());
+        gate.members.remove(entry, registered, false);
+        if (gate.backend.availability.knownDown()) {
+            gate.closeLocal(local); // the hold ends with its lease; waiting for a dead Redis would only hold up local callers
+            return;
+        }
+        gate.engine.release(grant).whenComplete((ignored, error) -> gate.closeLocal(local));
+    }
+
+    /** A lock hold goes to the next local caller while one waits, within the bound of {@link LocalHandOver}. */
+    private boolean mayHandOver() {
+        return gate.engine.handsOver() && !lost && sequence + 1 < LocalHandOver.MAX_HOLDS
+                && gate.waitingCount() > 0
+                && System.nanoTime() - grantedAt < gate.backend.leaseNanos / 30
+                && !gate.backend.availability.knownDown()
+                && !othersWaiting.check(gate);
     }
 
     @Override

@@ -22,22 +22,31 @@ import dev.signalbox.core.Snapshot;
  * <p><b>Ordering.</b> Callers of one instance queue FIFO in a local {@link Lock}; only the head of
  * that queue competes in Redis: it tries once, and if the lock is taken waits in Redisson (which
  * subscribes to the lock's channel and tries again when a release is published or the holder's
- * lease would end). Across instances there is no FIFO: after a release, whichever waiting head
- * reaches Redis first wins. When a holder closes its permit, the lock is released in Redis before
- * the next local caller is admitted, so the heads of other instances compete for it on equal terms
- * and a busy instance cannot starve them. {@link #tryAcquire()} succeeds only when nobody on this
- * instance waits and Redis grants it at once.
+ * lease would end). Across instances there is no FIFO but bounded local batching: when a holder
+ * closes its permit while another caller of this instance queues for the same lock and key, the
+ * Redis hold is handed to that caller without a Redis round trip ({@link LocalHandOver}): at most 31
+ * times in a row per Redis grant, within a thirtieth of a lease of that grant, and not once Redis has
+ * shown a caller of another instance waiting for it. Then the lock is released in Redis, and the
+ * heads of every instance compete for it on equal terms (whichever reaches Redis first wins), so a
+ * busy instance cannot starve the others. A hand-over to a caller that has just timed out or been
+ * cancelled is passed on to the next local caller or released in Redis. {@link #tryAcquire()}
+ * succeeds only when nobody on this instance waits and Redis grants it at once (or a hand-over is
+ * left for it).
  *
  * <p><b>Leases and fencing.</b> A hold's lease is the Redisson client's {@code lockWatchdogTimeout},
  * renewed by Redisson's watchdog while held, so a crashed holder frees the lock within one lease.
  * Every third of a lease this instance asks Redis whether the hold is still its own
  * ({@code isHeldByThreadAsync}); a hold Redis no longer has, or that a whole lease passed without
  * confirming (a paused process, an unreachable Redis), is lost and reported
- * ({@link ClusterPermit#isLost()}, {@link PrimitiveListener#onLeaseLost}, a warning). The permit's
- * {@link Permit#fencingToken()} is Redisson's token: an {@code INCR} on
- * {@code redisson_lock_token:<lock name>} in the granting script, so it grows strictly with every
- * grant of this name and key. That key never expires (an idle expiry would let tokens go backwards
- * below one a store has seen); if Redis loses its data, tokens start again at 1. Redis locks are
+ * ({@link ClusterPermit#isLost()}, {@link PrimitiveListener#onLeaseLost}, a warning). The lease, its
+ * checks and its loss follow the hold across local hand-overs: a lost Redis hold marks whichever
+ * local caller holds it then as lost, and a lost hold is never handed over. The permit's
+ * {@link Permit#fencingToken()} is {@code redissonToken << 20 | localSequence}: Redisson's token is an
+ * {@code INCR} on {@code redisson_lock_token:<lock name>} in the granting script, so it grows with
+ * every Redis grant of this name and key; the local sequence is 0 for the Redis grant and grows by
+ * one with each hand-over within it (below 32), so the token grows strictly with every grant, local
+ * or in Redis, across instances. That key never expires (an idle expiry would let tokens go backwards
+ * below one a store has seen); if Redis loses its data, tokens start again at {@code 1 << 20}. Redis locks are
  * advisory: a holder paused past its lease, or a Redis failover that loses the latest write, can let
  * two callers hold the lock at once; a store that refuses writes carrying a token lower than the last
  * it saw is what protects data.
@@ -52,8 +61,8 @@ import dev.signalbox.core.Snapshot;
  * fail (or fall back) at once, and the first call after that tries Redis again.
  *
  * <p><b>Memory.</b> On one instance, actions before a permit's {@code close()} happen-before the next
- * grant here (through the local queue, which the permit leaves only after Redis has answered the
- * release). Across instances, the next holder is granted only after Redis has processed the release
+ * grant here (through the local queue, which the permit leaves after handing the hold over, or after
+ * Redis has answered the release). Across instances, the next holder is granted only after Redis has processed the release
  * or the lease has run out. Not reentrant; {@link #isHeldByCurrentThread()} lets a caller detect
  * re-entry. Holds are not bound to a thread: any thread may close a permit.
  *

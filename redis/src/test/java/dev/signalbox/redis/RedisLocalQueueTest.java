@@ -64,10 +64,11 @@ class RedisLocalQueueTest {
      * release, each one round trip on the caller's path; the members registry adds a third (Redisson's
      * {@code expire}, pipelined with a {@code ZADD}), which the caller does not wait for, nor for the
      * unlock latch's {@code DEL} or the registry's {@code ZREM}. A caller of this instance that queued
-     * behind the holder costs the same as one that did not.
+     * behind the holder costs no script call: the holder hands the Redis hold over to it
+     * ({@link LocalHandOver}), and only the successor's release reaches Redis.
      */
     @Test
-    void anUncontendedLockCostsOneScriptCallToAcquireAndOneToReleaseAndSoDoesALocalSuccessor() throws Exception {
+    void anUncontendedLockCostsOneScriptCallToAcquireAndOneToReleaseAndALocalSuccessorOnlyItsRelease() throws Exception {
         RedisServer server = redis.server();
         var lock = instances.start("a", Duration.ofSeconds(30)).lock("round-trips", null, PrimitiveListener.NONE);
         lock.acquire(WAIT).close(); // loads the scripts into Redis
@@ -90,8 +91,7 @@ class RedisLocalQueueTest {
         held.close();
         next.get(20, java.util.concurrent.TimeUnit.SECONDS).close();
         quiesce(server);
-        assertThat(scripts(server) - before).as("release, then the successor's acquisition (and registration) and release")
-                .isEqualTo(4);
+        assertThat(scripts(server) - before).as("a hand-over to the successor, then its release").isEqualTo(1);
     }
 
     private static long scripts(RedisServer server) {
@@ -171,6 +171,11 @@ class RedisLocalQueueTest {
         assertThat(uncontended).isPositive();
         assertThat(queued).as("Redis commands per acquisition with %d local waiters (uncontended: %.2f)", WAITERS, uncontended)
                 .isLessThanOrEqualTo(uncontended + 2);
+        if (primitive instanceof RedisLock) {
+            // A queued caller takes its predecessor's Redis hold (LocalHandOver): a Redis grant serves up to 32 of them.
+            assertThat(queued).as("Redis commands per acquisition of a lock with %d local waiters (uncontended: %.2f)", WAITERS,
+                    uncontended).isLessThan(uncontended / 4);
+        }
         System.out.printf("Redis commands per acquisition: uncontended %.2f, with %d local waiters %.2f (%s)%n",
                 uncontended, WAITERS, queued, primitive.kind().tag());
     }
