@@ -50,8 +50,11 @@ public final class PrimitiveStatistics implements PrimitiveListenerFactory {
         @Override
         public void onWaitEnded(Primitive primitive, long nanos, Outcome outcome) {
             outcomes[outcome.ordinal()].increment();
-            waitNanos.add(nanos);
-            maxWaitNanos.accumulate(nanos);
+            // An immediate grant waits 0ns: adding it to the sum or the max would change nothing and cost a CAS.
+            if (nanos != 0L) {
+                waitNanos.add(nanos);
+                maxWaitNanos.accumulate(nanos);
+            }
         }
 
         @Override
