@@ -1,28 +1,46 @@
 package dev.signalbox.benchmarks;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
+import dev.signalbox.core.Fairness;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;
+import dev.signalbox.core.PrimitiveListener;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * One exclusive guard, a tiny critical section ({@code Blackhole.consumeCPU(50)}), many threads:
- * throughput under contention. Run with {@code -t 2} and {@code -t 8} (the run script does both).
- * Signalbox's lock hands off strictly FIFO; fair locks are its like-for-like peers.
+ * throughput under contention, and the worst wait. Run with {@code -t 2} and {@code -t 8} (the run
+ * script does both).
+ *
+ * <p>Signalbox's lock in its default mode ({@link Fairness#BARGING}) is compared with the unfair
+ * locks ({@code ReentrantLock(false)}, {@code synchronized}); in {@link Fairness#FIFO} mode with the
+ * fair ones. Throughput alone flatters a lock that starves its waiters, so every benchmark also
+ * reports {@code maxWaitMicros}: per iteration, the longest time any thread went between two of its
+ * own acquisitions, in microseconds (JMH then averages it over the iterations). That gap is the
+ * wait plus one critical section and the loop around it, so it bounds the worst wait from above;
+ * it also includes time the thread spent descheduled by the OS, which on a machine with fewer cores
+ * than threads is part of any wait. Reading the clock once per operation costs every benchmark here
+ * the same few nanoseconds.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -39,13 +57,65 @@ public class ContendedLockBenchmark {
     private final java.util.concurrent.Semaphore fairSemaphore = new java.util.concurrent.Semaphore(1, true);
     private final Object monitor = new Object();
     private final Lock lock = Lock.create("bench-contended");
+    private final Lock fifoLock = Lock.create("bench-contended-fifo", Fairness.FIFO, PrimitiveListener.NONE);
     private final Bulkhead bulkhead = Bulkhead.of("bench", BulkheadConfig.custom().maxConcurrentCalls(1)
             .maxWaitDuration(java.time.Duration.ofSeconds(10)).build());
 
+    /** The worst gap seen by any thread in the current iteration, in nanoseconds. */
+    final AtomicLong worstGapNanos = new AtomicLong();
+
+    @Setup(Level.Iteration)
+    public void resetWorstWait() {
+        worstGapNanos.set(0L);
+    }
+
+    /**
+     * Per thread: the time of its last acquisition and its worst gap so far. One thread per run
+     * reports the worst gap of all threads as the {@code maxWaitMicros} counter; the others report
+     * 0, because JMH adds up a counter over the threads.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class WaitClock {
+
+        private ContendedLockBenchmark benchmark;
+        private boolean reporter;
+        private long lastAcquiredAt;
+        private long worstGap;
+        /** Read by JMH after each iteration. */
+        public double maxWaitMicros;
+
+        @Setup(Level.Iteration)
+        public void start(ContendedLockBenchmark benchmark, ThreadParams thread) {
+            this.benchmark = benchmark;
+            this.reporter = thread.getThreadIndex() == 0;
+            lastAcquiredAt = 0L;
+            worstGap = 0L;
+            maxWaitMicros = 0.0;
+        }
+
+        /** Call right after acquiring. */
+        void acquired() {
+            long now = System.nanoTime();
+            long gap = now - lastAcquiredAt;
+            if (lastAcquiredAt != 0L && gap > worstGap) {
+                worstGap = gap;
+                benchmark.worstGapNanos.accumulateAndGet(gap, Math::max);
+            }
+            lastAcquiredAt = now;
+        }
+
+        @TearDown(Level.Iteration)
+        public void report() {
+            maxWaitMicros = reporter ? benchmark.worstGapNanos.get() / 1_000.0 : 0.0;
+        }
+    }
+
     @Benchmark
-    public void unfairReentrantLock() {
+    public void unfairReentrantLock(WaitClock clock) {
         unfair.lock();
         try {
+            clock.acquired();
             Blackhole.consumeCPU(WORK);
         } finally {
             unfair.unlock();
@@ -53,9 +123,10 @@ public class ContendedLockBenchmark {
     }
 
     @Benchmark
-    public void fairReentrantLock() {
+    public void fairReentrantLock(WaitClock clock) {
         fair.lock();
         try {
+            clock.acquired();
             Blackhole.consumeCPU(WORK);
         } finally {
             fair.unlock();
@@ -63,9 +134,10 @@ public class ContendedLockBenchmark {
     }
 
     @Benchmark
-    public void fairSemaphore() {
+    public void fairSemaphore(WaitClock clock) {
         fairSemaphore.acquireUninterruptibly();
         try {
+            clock.acquired();
             Blackhole.consumeCPU(WORK);
         } finally {
             fairSemaphore.release();
@@ -73,23 +145,35 @@ public class ContendedLockBenchmark {
     }
 
     @Benchmark
-    public void synchronizedBlock() {
+    public void synchronizedBlock(WaitClock clock) {
         synchronized (monitor) {
+            clock.acquired();
             Blackhole.consumeCPU(WORK);
         }
     }
 
+    /** The default mode, {@link Fairness#BARGING}. */
     @Benchmark
-    public void signalboxLock() throws InterruptedException {
+    public void signalboxLock(WaitClock clock) throws InterruptedException {
         try (Permit ignored = lock.acquire()) {
+            clock.acquired();
             Blackhole.consumeCPU(WORK);
         }
     }
 
     @Benchmark
-    public void resilience4jBulkhead() {
+    public void signalboxFifoLock(WaitClock clock) throws InterruptedException {
+        try (Permit ignored = fifoLock.acquire()) {
+            clock.acquired();
+            Blackhole.consumeCPU(WORK);
+        }
+    }
+
+    @Benchmark
+    public void resilience4jBulkhead(WaitClock clock) {
         bulkhead.acquirePermission();
         try {
+            clock.acquired();
             Blackhole.consumeCPU(WORK);
         } finally {
             bulkhead.onComplete();

@@ -19,8 +19,14 @@ final class BlockingWaiter<T> extends Waiter<T> {
         LockSupport.unpark(thread);
     }
 
+    @Override
+    boolean canCompete() {
+        return true;
+    }
+
     /**
-     * Parks until granted, the deadline passes, or the thread is interrupted.
+     * Parks until granted (or, in an engine that lets a woken waiter compete, until it takes what
+     * it waits for: see {@link WaitOwner#claim}), the deadline passes, or the thread is interrupted.
      *
      * <p>A grant that lands at the same moment as the timeout or interrupt wins: the caller then
      * gets what it was granted (with its interrupt status restored) rather than dropping it.
@@ -35,7 +41,7 @@ final class BlockingWaiter<T> extends Waiter<T> {
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         boolean interruptedAfterGrant = false;
         try {
-            while (!isGranted()) {
+            while (!owner.claim(this)) {
                 if (Thread.interrupted()) {
                     if (cancel()) {
                         owner.abandon(this, Outcome.INTERRUPTED);
@@ -80,10 +86,10 @@ final class BlockingWaiter<T> extends Waiter<T> {
 
     private static final int SPINS = 256;
 
-    /** Parks until granted, whatever interrupts arrive meanwhile; restores the interrupt status after. */
+    /** Parks until granted (or claimed), whatever interrupts arrive meanwhile; restores the interrupt status after. */
     void awaitUninterruptibly() {
         boolean interrupted = false;
-        while (!isGranted()) {
+        while (!owner.claim(this)) {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;

@@ -22,7 +22,7 @@ import java.util.function.Function;
  * "try every key once, wait for none"). On failure (timeout, interrupt, cancellation) whatever was
  * acquired is released, last first, and the caller holds nothing.
  *
- * <p><b>Fairness</b> is each primitive's own (FIFO for locks and semaphores), key by key: a caller
+ * <p><b>Fairness</b> is each primitive's own (a lock's or semaphore's {@link Fairness}), key by key: a caller
  * waiting for its second key keeps its first one meanwhile. <b>Async</b> acquisitions chain the
  * keys' async waits, so no thread is parked; cancelling the returned future withdraws the pending
  * wait and releases the keys already acquired (if the final grant wins the race, the permit is

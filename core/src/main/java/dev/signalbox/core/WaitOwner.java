@@ -14,4 +14,14 @@ interface WaitOwner<T> {
      * waiters behind it move up, and report {@code outcome}.
      */
     void abandon(Waiter<T> waiter, Outcome outcome);
+
+    /**
+     * Called by a blocking waiter's own thread whenever it wakes (and before it parks): true when
+     * it now holds what it waited for. By default that means it was granted; an engine that lets a
+     * woken waiter compete for free permits (a {@link Fairness#BARGING} {@link PermitSync}) may also
+     * let it take them here. False: park again; whoever frees something for it will wake it.
+     */
+    default boolean claim(Waiter<T> waiter) {
+        return waiter.isGranted();
+    }
 }

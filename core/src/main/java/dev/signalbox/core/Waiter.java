@@ -39,7 +39,8 @@ abstract class Waiter<T> {
     // Guarded by the owner's lock.
     Waiter<?> prev;
     Waiter<?> next;
-    boolean linked;
+    /** {@link System#nanoTime()} when queued, for engines that bound how long a waiter may be overtaken; else 0. */
+    long queuedAt;
 
     /** Written by the granter before the status CAS publishes it. */
     T value;
@@ -74,6 +75,15 @@ abstract class Waiter<T> {
         return status == GRANTED;
     }
 
-    /** Tells the waiter it was granted: unpark its thread or complete its future. Never under a lock. */
+    /**
+     * Tells the waiter it was granted (unpark its thread or complete its future), or, for a waiter
+     * that {@link #canCompete()}, that it may now compete for free permits. Never under a lock.
+     */
     abstract void wake();
+
+    /**
+     * True when the waiter has a thread that can be woken to compete for free permits itself
+     * (through {@link WaitOwner#claim}); false when it must be granted (an async waiter).
+     */
+    abstract boolean canCompete();
 }
