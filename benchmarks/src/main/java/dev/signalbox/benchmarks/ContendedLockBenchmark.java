@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.infra.ThreadParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * One exclusive guard, a tiny critical section ({@code Blackhole.consumeCPU(50)}), many threads:
@@ -35,9 +37,10 @@ import org.openjdk.jmh.infra.ThreadParams;
  * <p>Signalbox's lock in its default mode ({@link Fairness#BARGING}) is compared with the unfair
  * locks ({@code ReentrantLock(false)}, {@code synchronized}); in {@link Fairness#FIFO} mode with the
  * fair ones. Throughput alone flatters a lock that starves its waiters, so every benchmark also
- * reports {@code maxWaitMicros}: per iteration, the longest time any thread went between two of its
- * own acquisitions, in microseconds (JMH then averages it over the iterations). That gap is the
- * wait plus one critical section and the loop around it, so it bounds the worst wait from above;
+ * reports {@code maxWaitMicros}: the longest time any thread went between two of its own
+ * acquisitions during the measurement iterations, in microseconds (reported once, with the last
+ * iteration, so the per-iteration lines JMH prints show 0 before it). That gap is the wait plus one
+ * critical section and the loop around it, so it bounds the worst wait from above;
  * it also includes time the thread spent descheduled by the OS, which on a machine with fewer cores
  * than threads is part of any wait. Reading the clock once per operation costs every benchmark here
  * the same few nanoseconds.
@@ -61,18 +64,26 @@ public class ContendedLockBenchmark {
     private final Bulkhead bulkhead = Bulkhead.of("bench", BulkheadConfig.custom().maxConcurrentCalls(1)
             .maxWaitDuration(java.time.Duration.ofSeconds(10)).build());
 
-    /** The worst gap seen by any thread in the current iteration, in nanoseconds. */
+    /** The worst gap seen by any thread since the first measurement iteration began, in nanoseconds. */
     final AtomicLong worstGapNanos = new AtomicLong();
+    private int measurementIterationsBegun;
+    /** True during the last measurement iteration: the one whose counter carries the result. */
+    volatile boolean lastMeasurement;
 
     @Setup(Level.Iteration)
-    public void resetWorstWait() {
-        worstGapNanos.set(0L);
+    public void beginIteration(IterationParams iteration) {
+        boolean measuring = iteration.getType() == IterationType.MEASUREMENT;
+        if (!measuring || ++measurementIterationsBegun == 1) {
+            worstGapNanos.set(0L);
+        }
+        lastMeasurement = measuring && measurementIterationsBegun == iteration.getCount();
     }
 
     /**
-     * Per thread: the time of its last acquisition and its worst gap so far. One thread per run
-     * reports the worst gap of all threads as the {@code maxWaitMicros} counter; the others report
-     * 0, because JMH adds up a counter over the threads.
+     * Per thread: the time of its last acquisition and its worst gap so far. JMH adds a counter up
+     * over threads and iterations, so exactly one thread reports, once: after the last measurement
+     * iteration, the worst gap of all threads over all measurement iterations ({@code maxWaitMicros});
+     * every other report is 0.
      */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
@@ -107,7 +118,7 @@ public class ContendedLockBenchmark {
 
         @TearDown(Level.Iteration)
         public void report() {
-            maxWaitMicros = reporter ? benchmark.worstGapNanos.get() / 1_000.0 : 0.0;
+            maxWaitMicros = reporter && benchmark.lastMeasurement ? benchmark.worstGapNanos.get() / 1_000.0 : 0.0;
         }
     }
 

@@ -20,12 +20,17 @@ public enum Fairness {
      * acquisition, as with an unfair {@code ReentrantLock}. {@code tryAcquire} succeeds whenever
      * enough permits are free.
      *
-     * <p>Barging is bounded: once the waiter at the head of the queue has waited
+     * <p>Barging is bounded: once the waiter at the head of the queue has been overtaken for
      * {@link #STARVATION_THRESHOLD} or longer, the primitive switches to hand-off, where nobody may
      * take a free permit any more (not even {@code tryAcquire}) and every released permit goes
-     * straight to the queued waiters in arrival order. Hand-off lasts until the queue is empty or
-     * its head has waited less than the threshold. The switch happens when the primitive next looks
-     * at the head: at a release, or when the woken head finds its permit taken.
+     * straight to the queued waiters in arrival order. A hand-off lasts until every waiter that was
+     * queued when it began has been served (or has given up); then barging resumes. A waiter's time
+     * counts from when it queued, or from the end of the last hand-off if that is later, so each
+     * barging spell lasts at least the threshold: with more threads than processors a hand-off costs
+     * a context switch each, and without that restart hand-off could feed itself and never end. So a
+     * queued waiter waits at most about the threshold plus two rounds of hand-off (each a context
+     * switch and a hold per waiter ahead of it). The switch happens when the primitive next looks at
+     * the head: at a release, or when the woken head finds its permit taken.
      *
      * <p>An async waiter has no thread to wake, so a permit released while an async waiter heads
      * the queue and the free permits cover its request is granted to it directly.

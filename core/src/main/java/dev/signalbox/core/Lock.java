@@ -12,9 +12,10 @@ package dev.signalbox.core;
  * the lock and wakes the first waiter, and a caller already running may take the lock before that
  * waiter gets to it ({@link #tryAcquire()} succeeds whenever the lock is free): this keeps
  * throughput close to an unfair {@code ReentrantLock}. The wait is bounded: once the first waiter
- * has waited {@link Fairness#STARVATION_THRESHOLD} (1 ms) or longer, the lock passes directly from
- * each holder to the next waiter in arrival order, and nobody overtakes them ({@code tryAcquire}
- * returns {@code null}) until the queue is empty or its first waiter has waited less than that. A
+ * has been overtaken for {@link Fairness#STARVATION_THRESHOLD} (1 ms) or longer, the lock passes
+ * directly from each holder to the next waiter in arrival order, and nobody overtakes them
+ * ({@code tryAcquire} returns {@code null}) until every waiter queued at that moment has had it;
+ * then barging resumes (see {@link Fairness#BARGING} for the exact rule). A
  * waiter that has no thread ({@link #acquireAsync}) is handed the lock directly when it is first
  * in the queue. With {@link Fairness#FIFO} the lock always passes to the longest waiter, and
  * {@code tryAcquire} succeeds only when nobody waits.

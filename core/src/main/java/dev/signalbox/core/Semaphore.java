@@ -12,11 +12,12 @@ import java.util.concurrent.CompletableFuture;
  * <ul>
  * <li>{@link Fairness#BARGING} (the default): released permits go back to the pool and the first
  *     waiter is woken; a caller already running may take free permits before it gets to them
- *     ({@link #tryAcquire()} succeeds whenever enough are free). Once the first waiter has waited
- *     {@link Fairness#STARVATION_THRESHOLD} (1 ms) or longer, released permits go directly to the
- *     waiters in arrival order and nobody overtakes them ({@code tryAcquire} returns {@code null})
- *     until the queue is empty or its first waiter has waited less than that; so a large request is
- *     not starved by a stream of small ones either. A waiter that has no thread
+ *     ({@link #tryAcquire()} succeeds whenever enough are free). Once the first waiter has been
+ *     overtaken for {@link Fairness#STARVATION_THRESHOLD} (1 ms) or longer, released permits go
+ *     directly to the waiters in arrival order and nobody overtakes them ({@code tryAcquire}
+ *     returns {@code null}) until every waiter queued at that moment has been served; then barging
+ *     resumes (see {@link Fairness#BARGING} for the exact rule). So a large request is not starved
+ *     by a stream of small ones either. A waiter that has no thread
  *     ({@link #acquireAsync}) is granted directly when it is first and enough permits are free.</li>
  * <li>{@link Fairness#FIFO}: strictly first come, first served. A caller never overtakes an
  *     earlier waiter, not even with {@code tryAcquire}, which succeeds only when nobody waits.</li>

@@ -24,11 +24,15 @@ public final class ResultsReport {
             "\"benchmark\"\\s*:\\s*\"([^\"]+)\".*?\"threads\"\\s*:\\s*(\\d+).*?\"primaryMetric\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*([-0-9.Ee]+|\"NaN\")\\s*,\\s*\"scoreError\"\\s*:\\s*([-0-9.Ee]+|\"NaN\").*?\"scoreUnit\"\\s*:\\s*\"([^\"]+)\"",
             Pattern.DOTALL);
 
+    /** A benchmark's secondary result "maxWaitMicros" (see {@code ContendedLockBenchmark}), within its own entry. */
+    private static final Pattern MAX_WAIT = Pattern.compile(
+            "\"maxWaitMicros\"\\s*:\\s*\\{\\s*\"score\"\\s*:\\s*([-0-9.Ee]+|\"NaN\")");
+
     private ResultsReport() {
     }
 
-    /** One measured row. */
-    record Row(String group, String name, int threads, double score, double error, String unit) {
+    /** One measured row; {@code maxWaitMicros} is NaN for benchmarks that do not report it. */
+    record Row(String group, String name, int threads, double score, double error, String unit, double maxWaitMicros) {
 
         boolean isSignalbox() {
             return name.toLowerCase(Locale.ROOT).startsWith("signalbox");
@@ -53,12 +57,23 @@ public final class ResultsReport {
     static List<Row> parse(String json) {
         List<Row> rows = new ArrayList<>();
         Matcher m = ENTRY.matcher(json);
+        List<Integer> starts = new ArrayList<>();
         while (m.find()) {
+            starts.add(m.start());
             String full = m.group(1);
             int dot = full.lastIndexOf('.');
             String group = full.substring(full.lastIndexOf('.', dot - 1) + 1, dot);
             rows.add(new Row(group, full.substring(dot + 1), Integer.parseInt(m.group(2)), number(m.group(3)),
-                    number(m.group(4)), m.group(5)));
+                    number(m.group(4)), m.group(5), Double.NaN));
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            String entry = json.substring(starts.get(i), i + 1 < starts.size() ? starts.get(i + 1) : json.length());
+            Matcher wait = MAX_WAIT.matcher(entry);
+            if (wait.find()) {
+                Row row = rows.get(i);
+                rows.set(i, new Row(row.group(), row.name(), row.threads(), row.score(), row.error(), row.unit(),
+                        number(wait.group(1))));
+            }
         }
         return rows;
     }
@@ -81,10 +96,14 @@ public final class ResultsReport {
                 + "Produced by `benchmarks/run.sh`; one JMH fork per benchmark on this machine. Absolute numbers are\n"
                 + "noisy; compare rows within one table (one run). **Bold**: Signalbox.\n");
         groups(rows).forEach((title, group) -> {
-            out.append("\n## ").append(title).append("\n\n| benchmark | score | error |\n|---|---:|---:|\n");
+            boolean waits = group.stream().anyMatch(row -> !Double.isNaN(row.maxWaitMicros()));
+            out.append("\n## ").append(title).append(waits
+                    ? "\n\n| benchmark | score | error | max wait (µs) |\n|---|---:|---:|---:|\n"
+                    : "\n\n| benchmark | score | error |\n|---|---:|---:|\n");
             for (Row row : group) {
                 String name = row.isSignalbox() ? "**" + row.name() + "**" : row.name();
-                out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f |%n", name, row.score(), row.error()));
+                out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f |", name, row.score(), row.error()));
+                out.append(waits ? String.format(Locale.ROOT, " %.0f |%n", row.maxWaitMicros()) : String.format("%n"));
             }
         });
         return out.toString();
