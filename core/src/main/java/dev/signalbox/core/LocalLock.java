@@ -44,6 +44,11 @@ final class LocalLock extends PermitPrimitive implements Lock {
         public boolean claim(Waiter<Void> waiter) {
             return sync.claim(waiter);
         }
+
+        @Override
+        public boolean claimBeforePark(Waiter<Void> waiter) {
+            return sync.claimBeforePark(waiter);
+        }
     };
 
     LocalLock(String name, Fairness fairness, PrimitiveListener listener) {

@@ -30,7 +30,8 @@ import java.util.function.LongSupplier;
  * to the head waiters directly (as tokio's batch semaphore does): strict FIFO. Without it, a release
  * returns its permits to the pool and wakes the head (sets SIGNALLED and unparks it), and whoever
  * is running may take them first: barging, as in Go's {@code sync.Mutex} "normal mode". The head
- * competes when it wakes ({@link #claim}); if it lost, it clears SIGNALLED and parks again, and the
+ * competes when it wakes ({@link #claim}, spinning a little if it is a platform thread); if it
+ * lost, it clears SIGNALLED before it parks again ({@link #claimBeforePark}), and the
  * next release wakes it again. Async waiters cannot compete, so a head that is async is granted
  * directly whenever the free permits cover it.
  *
@@ -178,18 +179,31 @@ final class PermitSync implements WaitEngine {
     }
 
     /**
-     * A blocking waiter's own thread, whenever it wakes: true when it was handed its permits, or is
-     * the head and takes them now (barging mode). Otherwise it may park: if it was SIGNALLED, the
-     * flag is cleared first, so the next release wakes it again; a head found starving turns
-     * HANDOFF on.
+     * A blocking waiter's own thread, while it spins: true when it was handed its permits, or is
+     * the head and takes them now (barging mode). False changes nothing: a SIGNALLED head stays
+     * SIGNALLED, so releases meanwhile need not wake it.
      */
     @Override
     public boolean claim(Waiter<?> w) {
+        return claim(w, false);
+    }
+
+    /**
+     * A blocking waiter's own thread, right before it parks: {@link #claim(Waiter)}; when that fails
+     * and it was SIGNALLED, the flag is cleared, so the next release wakes it again; a head found
+     * starving turns HANDOFF on.
+     */
+    @Override
+    public boolean claimBeforePark(Waiter<?> w) {
+        return claim(w, true);
+    }
+
+    private boolean claim(Waiter<?> w, boolean parking) {
         if (w.isGranted()) {
             return true;
         }
         long s = state;
-        if ((s & HANDOFF) != 0 || ((s & SIGNALLED) == 0 && (s & PERMITS) < w.amount)) {
+        if ((s & HANDOFF) != 0 || ((s & PERMITS) < w.amount && (!parking || (s & SIGNALLED) == 0))) {
             return false; // nothing to take, and nothing to clear: a later release or grant wakes it
         }
         List<Waiter<?>> wake = null;
@@ -215,6 +229,9 @@ final class PermitSync implements WaitEngine {
                     wake = new ArrayList<>(2);
                     serve(0, wake);
                     return true;
+                }
+                if (!parking) {
+                    return false;
                 }
                 boolean starving = starving(w);
                 long parked = starving ? (s | HANDOFF) & ~SIGNALLED : s & ~SIGNALLED;

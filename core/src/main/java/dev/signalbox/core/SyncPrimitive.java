@@ -98,6 +98,11 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
     }
 
     @Override
+    public final boolean claimBeforePark(Waiter<P> waiter) {
+        return sync.claimBeforePark(waiter);
+    }
+
+    @Override
     public final void abandon(Waiter<P> waiter, Outcome outcome) {
         sync.remove(waiter);
         probe.waitEnded(waiter.arrivedAt, outcome);

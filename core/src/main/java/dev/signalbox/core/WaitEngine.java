@@ -24,6 +24,11 @@ interface WaitEngine {
         return w.isGranted();
     }
 
+    /** See {@link WaitOwner#claimBeforePark}. */
+    default boolean claimBeforePark(Waiter<?> w) {
+        return w.isGranted();
+    }
+
     /** Callers waiting now. */
     int waiting();
 }

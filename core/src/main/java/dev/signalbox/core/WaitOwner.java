@@ -16,12 +16,21 @@ interface WaitOwner<T> {
     void abandon(Waiter<T> waiter, Outcome outcome);
 
     /**
-     * Called by a blocking waiter's own thread whenever it wakes (and before it parks): true when
-     * it now holds what it waited for. By default that means it was granted; an engine that lets a
-     * woken waiter compete for free permits (a {@link Fairness#BARGING} {@link PermitSync}) may also
-     * let it take them here. False: park again; whoever frees something for it will wake it.
+     * Called by a blocking waiter's own thread while it spins: true when it now holds what it
+     * waited for. By default that means it was granted; an engine that lets a woken waiter compete
+     * for free permits (a {@link Fairness#BARGING} {@link PermitSync}) may also let it take them
+     * here. False changes nothing.
      */
     default boolean claim(Waiter<T> waiter) {
+        return waiter.isGranted();
+    }
+
+    /**
+     * Called by a blocking waiter's own thread right before it parks: {@link #claim}, and when that
+     * fails, make sure that whoever frees something for the waiter wakes it (an engine that keeps a
+     * "woken and looking" mark for it clears the mark here). False: park.
+     */
+    default boolean claimBeforePark(Waiter<T> waiter) {
         return waiter.isGranted();
     }
 }

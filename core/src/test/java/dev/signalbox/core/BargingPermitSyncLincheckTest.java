@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Linearizability of {@link PermitSync} in {@link Fairness#BARGING} mode: fast paths (CAS) racing
- * the slow paths, a blocking waiter competing for free permits ({@link PermitSync#claim}) and giving
+ * the slow paths, a blocking waiter competing for free permits ({@link PermitSync#claim}, {@link PermitSync#claimBeforePark}) and giving
  * up, async waiters granted directly, and hand-off turning on and off. Time is a counter that an
  * operation advances, so whether the head has starved is decided by the history, not by the wall
  * clock: a head starves once {@link #THRESHOLD} ticks have passed since it queued.
@@ -72,10 +72,16 @@ public class BargingPermitSyncLincheckTest {
         return sync.acquireOrEnqueue(blocking);
     }
 
-    /** What the blocking waiter's thread does each time it wakes. */
+    /** What the blocking waiter's thread does while it spins. */
     @Operation(nonParallelGroup = "blocker")
     public boolean claim() {
         return blocking != null && sync.claim(blocking);
+    }
+
+    /** What the blocking waiter's thread does before it parks. */
+    @Operation(nonParallelGroup = "blocker")
+    public boolean claimBeforePark() {
+        return blocking != null && sync.claimBeforePark(blocking);
     }
 
     /** The blocking waiter's timeout or interrupt. */
