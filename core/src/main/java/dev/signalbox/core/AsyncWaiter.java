@@ -43,7 +43,7 @@ final class AsyncWaiter<T> extends Waiter<T> {
     }
 
     @Override
-    boolean canCompete() {
+    boolean hasOwnThread() {
         return false;
     }
 

@@ -9,6 +9,13 @@ import java.util.concurrent.locks.LockSupport;
 final class BlockingWaiter<T> extends Waiter<T> {
 
     private final Thread thread = Thread.currentThread();
+    /**
+     * True while the thread spins in {@link #spinUntilClaimed}, where it looks for its grant itself:
+     * {@link #wake()} then need not unpark it. Both sides write, then read the other side's volatile
+     * (the granter the status, then this; the waiter this, then the status), so a waiter that stops
+     * spinning either sees its grant or is unparked.
+     */
+    private volatile boolean spinning;
 
     BlockingWaiter(WaitOwner<T> owner, int amount, long arrivedAt) {
         super(owner, amount, arrivedAt);
@@ -16,11 +23,13 @@ final class BlockingWaiter<T> extends Waiter<T> {
 
     @Override
     void wake() {
-        LockSupport.unpark(thread);
+        if (!spinning) {
+            LockSupport.unpark(thread);
+        }
     }
 
     @Override
-    boolean canCompete() {
+    boolean hasOwnThread() {
         return true;
     }
 
@@ -82,19 +91,24 @@ final class BlockingWaiter<T> extends Waiter<T> {
      * @return true when claimed (see {@link WaitOwner#claim})
      */
     private boolean spinUntilClaimed() {
-        if (thread.isVirtual()) {
+        if (thread.isVirtual() || prev != null) {
             return false;
         }
-        for (int i = 0; i < SPINS; i++) {
-            if (owner.claim(this)) {
-                return true;
+        spinning = true;
+        try {
+            for (int i = 0; i < SPINS; i++) {
+                if (owner.claim(this)) {
+                    return true;
+                }
+                if (prev != null) {
+                    return false;
+                }
+                Thread.onSpinWait();
             }
-            if (prev != null) {
-                return false;
-            }
-            Thread.onSpinWait();
+            return false;
+        } finally {
+            spinning = false;
         }
-        return false;
     }
 
     private static final int SPINS = 256;

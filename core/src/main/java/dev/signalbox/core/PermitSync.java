@@ -305,7 +305,7 @@ final class PermitSync implements WaitEngine {
                 }
                 continue;
             }
-            if (head.canCompete()) {
+            if (head.hasOwnThread()) {
                 if (STATE.compareAndSet(this, s, (s + extra) | SIGNALLED)) {
                     wake.add(head);
                     return;

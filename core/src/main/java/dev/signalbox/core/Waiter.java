@@ -77,13 +77,14 @@ abstract class Waiter<T> {
 
     /**
      * Tells the waiter it was granted (unpark its thread or complete its future), or, for a waiter
-     * that {@link #canCompete()}, that it may now compete for free permits. Never under a lock.
+     * that {@link #hasOwnThread()}, that it may now compete for free permits. Never under a lock.
      */
     abstract void wake();
 
     /**
-     * True when the waiter has a thread that can be woken to compete for free permits itself
-     * (through {@link WaitOwner#claim}); false when it must be granted (an async waiter).
+     * True for a blocking waiter: its thread can be woken to compete for free permits itself
+     * (through {@link WaitOwner#claim}), and waking it runs no caller code. False for an async
+     * waiter: it must be granted, and waking it completes a future, which runs callbacks.
      */
-    abstract boolean canCompete();
+    abstract boolean hasOwnThread();
 }
