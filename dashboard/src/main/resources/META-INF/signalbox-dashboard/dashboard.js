@@ -100,7 +100,7 @@
     var section = document.getElementById('detail'); section.hidden = false;
     document.getElementById('detail-title').textContent = name;
     var row = d.row || {};
-    document.getElementById('detail-shape').textContent = (row.shape || '') +
+    document.getElementById('detail-shape').textContent = (row.scope === 'cluster' ? 'cluster ' : '') + (row.shape || '') +
       (row.kind === 'barrier' ? ': ' + row.waiting + ' of ' + row.capacity + ' parties arrived in this generation' : '') +
       (d.tokensLeft !== undefined ? ': ' + d.tokensLeft + ' tokens left of ' + row.capacity + '; admitted and rejected per second in the last chart' : '') +
       (row.kind === 'queue' ? ': ' + row.active + ' queued of ' + row.capacity : '') +

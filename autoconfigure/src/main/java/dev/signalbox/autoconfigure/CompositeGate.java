@@ -2,6 +2,7 @@ package dev.signalbox.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 import dev.signalbox.core.Permit;
@@ -85,6 +86,18 @@ final class CompositeGate implements CallGate {
             @Override
             public boolean isHeld() {
                 return !closed;
+            }
+
+            /** The guard's token: only a {@code @Guarded} gate (the last one) can have one. */
+            @Override
+            public OptionalLong fencingToken() {
+                for (int i = held.size() - 1; i >= 0; i--) {
+                    OptionalLong token = held.get(i).fencingToken();
+                    if (token.isPresent()) {
+                        return token;
+                    }
+                }
+                return OptionalLong.empty();
             }
         };
     }

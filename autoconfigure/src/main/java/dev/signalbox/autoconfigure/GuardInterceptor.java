@@ -1,9 +1,11 @@
 package dev.signalbox.autoconfigure;
 
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.signalbox.core.GuardContext;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.SignalboxException;
 
@@ -23,6 +25,8 @@ import org.springframework.aop.ProxyMethodInvocation;
  *     cancelling the returned future withdraws the wait, or cancels the method's own future once running;</li>
  * <li>Reactor {@code Mono}/{@code Flux}: see {@link ReactorGuards}.</li>
  * </ul>
+ * For a cluster {@code EXCLUSIVE} or {@code WRITE} guard, the method body runs with the hold's
+ * fencing token in {@link GuardContext}; other guards leave the context alone.
  */
 final class GuardInterceptor implements MethodInterceptor {
 
@@ -34,12 +38,19 @@ final class GuardInterceptor implements MethodInterceptor {
     private final ReturnStyle style;
     private final boolean declaresInterrupted;
     private final String where;
+    /** A cluster EXCLUSIVE/WRITE guard: the body runs with the permit's fencing token in {@link GuardContext}. */
+    private final boolean fenced;
 
     GuardInterceptor(CallGate gate, ReturnStyle style, boolean declaresInterrupted, String where) {
+        this(gate, style, declaresInterrupted, where, false);
+    }
+
+    GuardInterceptor(CallGate gate, ReturnStyle style, boolean declaresInterrupted, String where, boolean fenced) {
         this.gate = gate;
         this.style = style;
         this.declaresInterrupted = declaresInterrupted;
         this.where = where;
+        this.fenced = fenced;
     }
 
     @Override
@@ -47,8 +58,8 @@ final class GuardInterceptor implements MethodInterceptor {
         return switch (style) {
             case BLOCKING -> invokeBlocking(invocation);
             case FUTURE -> invokeFuture(invocation);
-            case MONO -> ReactorGuards.mono(gate, invocation);
-            case FLUX -> ReactorGuards.flux(gate, invocation);
+            case MONO -> ReactorGuards.mono(gate, invocation, fenced);
+            case FLUX -> ReactorGuards.flux(gate, invocation, fenced);
         };
     }
 
@@ -64,6 +75,20 @@ final class GuardInterceptor implements MethodInterceptor {
             throw new SignalboxException(where, where + ": interrupted while waiting; the call did not run", e);
         }
         try (permit) {
+            return fenced ? proceedFenced(invocation, permit) : invocation.proceed();
+        }
+    }
+
+    /**
+     * Runs the body with the permit's fencing token as {@link GuardContext#fencingToken()}, restoring
+     * the outer one after. Only fenced (cluster) guards come here: local calls never touch the context.
+     */
+    static Object proceedFenced(MethodInvocation invocation, Permit permit) throws Throwable {
+        OptionalLong token = permit.fencingToken();
+        if (token.isEmpty()) {
+            return invocation.proceed();
+        }
+        try (GuardContext.Frame frame = GuardContext.enter(token.getAsLong())) {
             return invocation.proceed();
         }
     }
@@ -94,7 +119,7 @@ final class GuardInterceptor implements MethodInterceptor {
             }
             CompletionStage<?> stage;
             try {
-                stage = (CompletionStage<?>) later.proceed();
+                stage = (CompletionStage<?>) (fenced ? proceedFenced(later, permit) : later.proceed());
             } catch (Throwable t) {
                 permit.close();
                 result.completeExceptionally(t);

@@ -44,11 +44,18 @@ final class GuardPlanner {
 
     private final SignalboxRegistry registry;
     private final SignalboxProperties properties;
+    /** The backend of {@code scope = CLUSTER}, or null when the application has none. */
+    private final ClusterPrimitives cluster;
     private final Map<Class<?>, List<Advisor>> byClass = new ConcurrentHashMap<>();
 
     GuardPlanner(SignalboxRegistry registry, SignalboxProperties properties) {
+        this(registry, properties, null);
+    }
+
+    GuardPlanner(SignalboxRegistry registry, SignalboxProperties properties, ClusterPrimitives cluster) {
         this.registry = registry;
         this.properties = properties;
+        this.cluster = cluster;
     }
 
     /** True when {@code type} or one of its methods carries a Signalbox annotation. */
@@ -93,12 +100,15 @@ final class GuardPlanner {
             if (barrier != null) {
                 gates.add(barrierGate(barrier, signature));
             }
+            boolean fenced = false;
             if (guarded != null) {
-                gates.add(guardGate(guarded, method, signature));
+                GuardGate guard = guardGate(guarded, method, signature);
+                fenced = guard.isFenced();
+                gates.add(guard);
             }
             GuardInterceptor interceptor = new GuardInterceptor(CompositeGate.of(gates), returnStyle(method, signature),
                     Arrays.stream(method.getExceptionTypes()).anyMatch(e -> e.isAssignableFrom(InterruptedException.class)),
-                    signature);
+                    signature, fenced);
             advisors.add(new DefaultPointcutAdvisor(new SingleMethodPointcut(method), interceptor));
         }
         return List.copyOf(advisors);
@@ -124,7 +134,7 @@ final class GuardPlanner {
         }
     }
 
-    private CallGate guardGate(Guarded guarded, Method method, String signature) {
+    private GuardGate guardGate(Guarded guarded, Method method, String signature) {
         String name = requireName(guarded.value(), "@Guarded", signature);
         String where = "@Guarded(\"" + name + "\") on " + signature;
         SignalboxProperties.Guard overrides = properties.getGuards().get(name);
@@ -142,8 +152,14 @@ final class GuardPlanner {
         }
         Duration timeout = overrides != null && overrides.getTimeout() != null ? overrides.getTimeout()
                 : timeout(guarded.timeout(), "@Guarded", signature);
-        requireLocal(overrides != null && overrides.getScope() != null ? overrides.getScope() : guarded.scope(), "@Guarded", signature);
-        KeyExpression[] keys = Arrays.stream(guarded.key()).map(k -> KeyExpression.parse(k, method, where)).toArray(KeyExpression[]::new);
+        ClusterPrimitives backend = backendFor(overrides != null && overrides.getScope() != null ? overrides.getScope() : guarded.scope(),
+                "@Guarded", signature, overrides != null && overrides.getScope() != null ? "signalbox.guards." + name + ".scope" : null);
+        KeyExpression[] keys = Arrays.stream(guarded.key())
+                .map(k -> backend == null ? KeyExpression.parse(k, method, where) : KeyExpression.parse(k, method, where).inStringForm())
+                .toArray(KeyExpression[]::new);
+        if (backend != null) {
+            return withContext(where, () -> clusterGuardGate(name, guarded.mode(), permits, timeout, where, keys, backend));
+        }
         return withContext(where, () -> {
             if (keys.length == 0) {
                 return GuardGate.unkeyed(name, guarded.mode(), timeout, where, switch (guarded.mode()) {
@@ -165,6 +181,34 @@ final class GuardPlanner {
         });
     }
 
+    /**
+     * A cluster guard: the backend's primitives, registered under the name with scope CLUSTER.
+     * Exclusive locks and write locks are fenced: their holds carry a fencing token.
+     */
+    private GuardGate clusterGuardGate(String name, Guarded.Mode mode, int permits, Duration timeout, String where,
+            KeyExpression[] keys, ClusterPrimitives backend) {
+        boolean fenced = mode == Guarded.Mode.WRITE || (mode == Guarded.Mode.EXCLUSIVE && permits == 1);
+        if (keys.length == 0) {
+            Acquirable target = switch (mode) {
+                case EXCLUSIVE -> permits == 1 ? registry.clusterLock(name, backend) : registry.clusterSemaphore(name, permits, backend);
+                case READ -> registry.clusterReadWriteLock(name, backend).readLock();
+                case WRITE -> registry.clusterReadWriteLock(name, backend).writeLock();
+            };
+            return GuardGate.unkeyed(name, mode, timeout, where, target).fenced(fenced);
+        }
+        GuardGate keyed = switch (mode) {
+            case EXCLUSIVE -> permits == 1
+                    ? GuardGate.keyed(name, mode, timeout, where, keys, asObjectKeyed(registry.keyedClusterLocks(name, backend)), (Lock l) -> l)
+                    : GuardGate.keyed(name, mode, timeout, where, keys, asObjectKeyed(registry.keyedClusterSemaphores(name, permits, backend)),
+                            (Semaphore s) -> s);
+            case READ -> GuardGate.keyed(name, mode, timeout, where, keys, asObjectKeyed(registry.keyedClusterReadWriteLocks(name, backend)),
+                    (Function<ReadWriteLock, Acquirable>) ReadWriteLock::readLock);
+            case WRITE -> GuardGate.keyed(name, mode, timeout, where, keys, asObjectKeyed(registry.keyedClusterReadWriteLocks(name, backend)),
+                    (Function<ReadWriteLock, Acquirable>) ReadWriteLock::writeLock);
+        };
+        return keyed.fenced(fenced);
+    }
+
     private CallGate rateLimitGate(RateLimited limited, Method method, String signature) {
         String name = requireName(limited.value(), "@RateLimited", signature);
         String where = "@RateLimited(\"" + name + "\") on " + signature;
@@ -184,7 +228,15 @@ final class GuardPlanner {
         }
         Duration timeout = overrides != null && overrides.getTimeout() != null ? overrides.getTimeout()
                 : parse(limited.timeout().isBlank() ? "0" : limited.timeout(), "@RateLimited", "timeout", signature);
-        requireLocal(overrides != null && overrides.getScope() != null ? overrides.getScope() : limited.scope(), "@RateLimited", signature);
+        ClusterPrimitives backend = backendFor(overrides != null && overrides.getScope() != null ? overrides.getScope() : limited.scope(),
+                "@RateLimited", signature,
+                overrides != null && overrides.getScope() != null ? "signalbox.rate-limits." + name + ".scope" : null);
+        if (backend != null) {
+            return withContext(where, () -> limited.key().isBlank()
+                    ? RateLimitGate.unkeyed(timeout, registry.clusterRateLimiter(name, limit, per, backend))
+                    : RateLimitGate.keyed(timeout, asObjectKeyed(registry.keyedClusterRateLimiters(name, limit, per, backend)),
+                            KeyExpression.parse(limited.key(), method, where).inStringForm()));
+        }
         return withContext(where, () -> limited.key().isBlank()
                 ? RateLimitGate.unkeyed(timeout, registry.rateLimiter(name, limit, per))
                 : RateLimitGate.keyed(timeout, registry.<Object>keyedRateLimiters(name, limit, per),
@@ -203,8 +255,10 @@ final class GuardPlanner {
         }
         Duration timeout = overrides != null && overrides.getTimeout() != null ? overrides.getTimeout()
                 : timeout(annotation.timeout(), "@Barrier", signature);
-        requireLocal(overrides != null && overrides.getScope() != null ? overrides.getScope() : annotation.scope(), "@Barrier", signature);
-        return withContext(where, () -> new BarrierGate(registry.barrier(name, parties), timeout));
+        ClusterPrimitives backend = backendFor(overrides != null && overrides.getScope() != null ? overrides.getScope() : annotation.scope(),
+                "@Barrier", signature, overrides != null && overrides.getScope() != null ? "signalbox.barriers." + name + ".scope" : null);
+        return withContext(where, () -> new BarrierGate(backend == null ? registry.barrier(name, parties)
+                : registry.clusterBarrier(name, parties, backend), timeout));
     }
 
     /**
@@ -236,12 +290,29 @@ final class GuardPlanner {
         }
     }
 
-    private static void requireLocal(Scope scope, String annotation, String signature) {
-        if (scope == Scope.CLUSTER) {
-            throw new IllegalStateException(annotation + "(scope = CLUSTER) on " + signature
-                    + ": cluster scope needs the module signalbox-redis on the classpath (dependency dev.signalbox:signalbox-redis);"
-                    + " add it, or use Scope.LOCAL");
+    /**
+     * The cluster backend for {@code scope}, or null for a local primitive.
+     *
+     * @param property the property that set the scope, or null when the annotation did
+     * @throws IllegalStateException for {@code CLUSTER} without a backend, naming the method and the dependency
+     */
+    private ClusterPrimitives backendFor(Scope scope, String annotation, String signature, String property) {
+        if (scope != Scope.CLUSTER) {
+            return null;
         }
+        if (cluster == null) {
+            throw new IllegalStateException((property == null ? annotation + "(scope = CLUSTER) on " + signature
+                    : property + " = cluster (overriding " + annotation + " on " + signature + ")")
+                    + ": cluster scope needs the module signalbox-redis on the classpath (dependency dev.signalbox:signalbox-redis)"
+                    + " and a Redis it can reach (no ClusterPrimitives bean is defined); add it, or use Scope.LOCAL");
+        }
+        return cluster;
+    }
+
+    /** A registry of string keys used where keys are objects: cluster key expressions yield only strings. */
+    @SuppressWarnings("unchecked")
+    private static <P extends dev.signalbox.core.Primitive> KeyedRegistry<Object, P> asObjectKeyed(KeyedRegistry<String, P> registry) {
+        return (KeyedRegistry<Object, P>) (KeyedRegistry<?, ?>) registry;
     }
 
     private static <T> T withContext(String where, Supplier<T> action) {

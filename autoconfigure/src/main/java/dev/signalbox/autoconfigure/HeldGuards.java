@@ -59,6 +59,11 @@ final class HeldGuards {
             public boolean isHeld() {
                 return permit.isHeld();
             }
+
+            @Override
+            public java.util.OptionalLong fencingToken() {
+                return permit.fencingToken();
+            }
         };
     }
 }

@@ -30,13 +30,29 @@ final class KeyExpression {
     /** The argument index for a plain reference, or -1 for a SpEL expression. */
     private final int argumentIndex;
     private final Expression expression;
+    /** True for cluster guards: the key is its {@code String.valueOf}, the name of its state in the backend. */
+    private final boolean stringForm;
 
     private KeyExpression(String text, Method method, String where, int argumentIndex, Expression expression) {
+        this(text, method, where, argumentIndex, expression, false);
+    }
+
+    private KeyExpression(String text, Method method, String where, int argumentIndex, Expression expression,
+            boolean stringForm) {
         this.text = text;
         this.method = method;
         this.where = where;
         this.argumentIndex = argumentIndex;
         this.expression = expression;
+        this.stringForm = stringForm;
+    }
+
+    /**
+     * This expression yielding the key's string form ({@code String.valueOf}): cluster guards name
+     * their Redis state by it, so keys with equal strings are one guard, here as in the backend.
+     */
+    KeyExpression inStringForm() {
+        return new KeyExpression(text, method, where, argumentIndex, expression, true);
     }
 
     /**
@@ -90,7 +106,7 @@ final class KeyExpression {
             throw new IllegalArgumentException(where + ": key \"" + text
                     + "\" evaluated to null; a null key would share one guard among unrelated calls, so pass a value");
         }
-        return key;
+        return stringForm ? String.valueOf(key) : key;
     }
 
     private static String firstParameterName(Method method) {

@@ -1,7 +1,10 @@
 package dev.signalbox.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.signalbox.annotation.Scope;
@@ -15,20 +18,128 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Publishes the contract's meters for every named primitive: {@code signalbox.wait} (by outcome),
  * {@code signalbox.hold}, and the gauges {@code signalbox.waiting}, {@code signalbox.active},
  * {@code signalbox.capacity}, tagged {@code name}, {@code kind} and {@code scope}. Keys never become tags.
+ *
+ * <p><b>Wait and hold times are recorded late, never lost.</b> A Micrometer histogram update costs more
+ * than a guarded call itself, so the thread being timed only puts the time in a fixed-size lock-free
+ * buffer ({@link TimerRecordBuffer}: a compare-and-set and two stores) and a background thread,
+ * {@code signalbox-metrics-flush}, replays it into the real timers. Every time reaches its timer exactly
+ * once, so counts, totals, maxima, histogram buckets and SLO buckets are exactly those of direct
+ * recording. A time reaches its timer within {@code signalbox.metrics.flush-interval} (1s by default),
+ * sooner when a buffer stripe is half full, and before the Actuator's {@code prometheus} and
+ * {@code metrics} endpoints answer; {@link #flush()} forces it for any other reader. When a stripe is
+ * full the caller records directly (slower, still exact), so memory stays bounded whatever the number of
+ * threads. The replay costs the same CPU as direct recording: it moves off the calling thread, it does not
+ * disappear. With a flush interval of 0 every time is recorded directly on the calling thread.
+ *
+ * <p>{@link #close()} (called by Spring when the context closes) stops the flush thread after a last flush.
  */
-public final class MicrometerPrimitiveMetrics implements PrimitiveListenerFactory {
+public final class MicrometerPrimitiveMetrics implements PrimitiveListenerFactory, AutoCloseable {
+
+    /** Slots per buffer stripe: 1024 records of a timer reference and a long, about 12 KB. */
+    private static final int STRIPE_CAPACITY = 1024;
+    /** At most this many stripes (64 stripes hold 65,536 records, about 0.8 MB). */
+    private static final int MAX_STRIPES = 64;
+
+    private static final Log log = LogFactory.getLog(MicrometerPrimitiveMetrics.class);
 
     private final MeterRegistry registry;
     private final SignalboxProperties.Metrics settings;
+    /** Null when times are recorded directly (flush interval 0) and after {@link #close()}. */
+    private volatile TimerRecordBuffer buffer;
+    private final ScheduledThreadPoolExecutor flusher;
+    private final AtomicBoolean drainRequested = new AtomicBoolean();
 
     public MicrometerPrimitiveMetrics(MeterRegistry registry, SignalboxProperties.Metrics settings) {
+        this(registry, settings, Math.min(MAX_STRIPES, 2 * Runtime.getRuntime().availableProcessors()), STRIPE_CAPACITY);
+    }
+
+    /** With a buffer of {@code stripes} x {@code stripeCapacity} slots (both rounded up to powers of two). */
+    MicrometerPrimitiveMetrics(MeterRegistry registry, SignalboxProperties.Metrics settings, int stripes, int stripeCapacity) {
         this.registry = registry;
         this.settings = settings;
+        Duration interval = settings.getFlushInterval();
+        if (interval == null || interval.isNegative()) {
+            throw new IllegalArgumentException("signalbox.metrics.flush-interval must be 0 (record directly) or positive, was "
+                    + interval);
+        }
+        if (interval.isZero()) {
+            this.buffer = null;
+            this.flusher = null;
+            return;
+        }
+        this.buffer = new TimerRecordBuffer(stripes, stripeCapacity, this::requestDrain);
+        this.flusher = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "signalbox-metrics-flush");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long nanos = interval.toNanos();
+        this.flusher.scheduleWithFixedDelay(this::drainQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Replays every buffered wait and hold time into its timer. When it returns, every time recorded
+     * (by a release or an end of wait) before it was called is in its timer. Safe from any thread.
+     */
+    public void flush() {
+        TimerRecordBuffer current = buffer;
+        if (current != null) {
+            current.drainAll();
+        }
+    }
+
+    /** Flushes one last time and stops the flush thread; times recorded afterwards go straight to their timers. */
+    @Override
+    public void close() {
+        TimerRecordBuffer current = buffer;
+        if (current == null) {
+            return;
+        }
+        buffer = null;
+        flusher.shutdownNow();
+        current.drainAll();
+    }
+
+    /** Called by producers while a stripe is half full or more: one pending drain at a time. */
+    private void requestDrain() {
+        if (drainRequested.get() || !drainRequested.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            flusher.execute(() -> {
+                drainRequested.set(false);
+                drainQuietly();
+            });
+        } catch (RejectedExecutionException closed) {
+            // Left requested: no more attempts. record() drains what it buffered while close() ran.
+        }
+    }
+
+    private void drainQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            // A failing timer must not stop the flush thread; the record that failed is not retried.
+            log.warn("Signalbox could not replay a wait or hold time into its Micrometer timer", e);
+        }
+    }
+
+    /** Pending records and total slots, for tests: pending never exceeds slots. */
+    long pendingRecords() {
+        TimerRecordBuffer current = buffer;
+        return current == null ? 0 : current.pending();
+    }
+
+    long bufferSlots() {
+        TimerRecordBuffer current = buffer;
+        return current == null ? 0 : current.slots();
     }
 
     @Override
@@ -70,7 +181,21 @@ public final class MicrometerPrimitiveMetrics implements PrimitiveListenerFactor
         return builder.register(registry);
     }
 
-    /** Records into pre-resolved timers: an array read and a Timer.record per event, no registry lookup. */
+    /** Records a wait or hold time: into the buffer, or directly when there is none. */
+    private void record(Timer timer, long nanos) {
+        TimerRecordBuffer current = buffer;
+        if (current != null) {
+            current.record(timer, nanos);
+            if (buffer == null) {
+                // Closed meanwhile: its last flush may have run before this time was claimed.
+                current.drainAll();
+            }
+        } else {
+            timer.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Records into pre-resolved timers: an array read and a buffered record per event, no registry lookup. */
     private static final class MeteredListener implements PrimitiveListener {
 
         private final MicrometerPrimitiveMetrics metrics;
@@ -93,12 +218,12 @@ public final class MicrometerPrimitiveMetrics implements PrimitiveListenerFactor
                 timer = metrics.waitTimer(tags, outcome);
                 waits[outcome.ordinal()] = timer;
             }
-            timer.record(waitNanos, TimeUnit.NANOSECONDS);
+            metrics.record(timer, waitNanos);
         }
 
         @Override
         public void onReleased(Primitive primitive, long holdNanos) {
-            hold.record(holdNanos, TimeUnit.NANOSECONDS);
+            metrics.record(hold, holdNanos);
         }
     }
 }

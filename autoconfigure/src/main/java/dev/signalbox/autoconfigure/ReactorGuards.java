@@ -30,21 +30,21 @@ final class ReactorGuards {
         return Flux.class.isAssignableFrom(type);
     }
 
-    static Mono<Object> mono(CallGate gate, MethodInvocation invocation) {
+    static Mono<Object> mono(CallGate gate, MethodInvocation invocation, boolean fenced) {
         Object[] args = invocation.getArguments();
         return Mono.usingWhen(
                 enter(gate, args),
-                permit -> Mono.from(body(invocation)),
+                permit -> Mono.from(body(invocation, fenced ? permit : null)),
                 ReactorGuards::release,
                 (permit, error) -> release(permit),
                 ReactorGuards::release);
     }
 
-    static Flux<Object> flux(CallGate gate, MethodInvocation invocation) {
+    static Flux<Object> flux(CallGate gate, MethodInvocation invocation, boolean fenced) {
         Object[] args = invocation.getArguments();
         return Flux.usingWhen(
                 enter(gate, args),
-                permit -> body(invocation),
+                permit -> body(invocation, fenced ? permit : null),
                 ReactorGuards::release,
                 (permit, error) -> release(permit),
                 ReactorGuards::release);
@@ -72,11 +72,13 @@ final class ReactorGuards {
         });
     }
 
+    /** The method's publisher; with a {@code fencedBy} permit, the method runs with its fencing token in the GuardContext. */
     @SuppressWarnings("unchecked")
-    private static Publisher<Object> body(MethodInvocation invocation) {
+    private static Publisher<Object> body(MethodInvocation invocation, Permit fencedBy) {
         MethodInvocation call = invocation instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : invocation;
         try {
-            Publisher<Object> publisher = (Publisher<Object>) call.proceed();
+            Publisher<Object> publisher = (Publisher<Object>) (fencedBy == null ? call.proceed()
+                    : GuardInterceptor.proceedFenced(call, fencedBy));
             return publisher == null ? Mono.empty() : publisher;
         } catch (Throwable t) {
             return Mono.error(t);

@@ -92,7 +92,13 @@ public final class Registration {
         return new Snapshot(name, kind, waiting, active, capacity, holders);
     }
 
-    void requireShape(Kind wantedKind, String wantedShape, boolean wantKeyed) {
+    void requireShape(Kind wantedKind, Scope wantedScope, String wantedShape, boolean wantKeyed) {
+        if (scope != wantedScope) {
+            throw new IllegalStateException("'" + name + "' is already a " + scope.tag() + " " + shape + ", so it cannot also be a "
+                    + wantedScope.tag() + " " + wantedShape + ": a name is one primitive, local to this JVM or shared by the cluster,"
+                    + " never both; give every use of '" + name + "' the same scope (the annotations' scope, or the scope property"
+                    + " under signalbox.guards, rate-limits or barriers), or give them different names");
+        }
         if (kind != wantedKind || !shape.equals(wantedShape) || isKeyed() != wantKeyed) {
             throw new IllegalStateException("'" + name + "' is already a " + shape + ", so it cannot also be a " + wantedShape
                     + "; give the two different names, or make them agree");

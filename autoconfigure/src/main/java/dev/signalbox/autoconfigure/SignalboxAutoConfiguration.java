@@ -21,7 +21,8 @@ import org.springframework.util.function.SingletonSupplier;
  * Signalbox's core wiring: the {@link SignalboxRegistry} of named primitives, and the interception
  * of {@code @Guarded}, {@code @RateLimited} and {@code @Barrier} methods. Meters, the Actuator
  * endpoint and web problem responses are switched on by their own configurations when their
- * libraries are present. {@code signalbox.enabled=false} turns all of it off.
+ * libraries are present. A {@link ClusterPrimitives} bean (from {@code signalbox-redis}) is the
+ * backend of {@code scope = CLUSTER}. {@code signalbox.enabled=false} turns all of it off.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "signalbox.enabled", matchIfMissing = true)
@@ -46,9 +47,9 @@ public final class SignalboxAutoConfiguration {
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static SignalboxAnnotationPostProcessor signalboxAnnotationPostProcessor(ObjectProvider<SignalboxRegistry> registry,
-            ObjectProvider<SignalboxProperties> properties) {
-        return new SignalboxAnnotationPostProcessor(
-                SingletonSupplier.of(() -> new GuardPlanner(registry.getObject(), properties.getObject())));
+            ObjectProvider<SignalboxProperties> properties, ObjectProvider<ClusterPrimitives> cluster) {
+        return new SignalboxAnnotationPostProcessor(SingletonSupplier.of(
+                () -> new GuardPlanner(registry.getObject(), properties.getObject(), cluster.getIfAvailable())));
     }
 
     private static PrimitiveListener composite(List<PrimitiveListener> listeners) {
@@ -80,6 +81,13 @@ public final class SignalboxAutoConfiguration {
             public void onReleased(Primitive primitive, long holdNanos) {
                 for (PrimitiveListener l : all) {
                     l.onReleased(primitive, holdNanos);
+                }
+            }
+
+            @Override
+            public void onLeaseLost(Primitive primitive) {
+                for (PrimitiveListener l : all) {
+                    l.onLeaseLost(primitive);
                 }
             }
         };

@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.signalbox.core.Holder;
 import dev.signalbox.core.KeyedRegistry;
 import dev.signalbox.core.Outcome;
+import dev.signalbox.core.Primitive;
 import dev.signalbox.core.Snapshot;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -18,7 +19,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 /**
  * Actuator endpoint {@code signalbox}: {@code GET /actuator/signalbox} lists every named primitive
  * with its state and wait/hold figures; {@code GET /actuator/signalbox/{name}} shows one, with its
- * current holders and hottest keys. Read-only; exposed like any endpoint
+ * current holders and hottest keys, and, for a cluster primitive, its holders and waiters on every
+ * instance ({@code cluster}: instance, role, count, since; asked of the backend for this view only,
+ * never for the list or for meters). Read-only; exposed like any endpoint
  * ({@code management.endpoints.web.exposure.include=signalbox}), over HTTP and JMX.
  */
 @Endpoint(id = "signalbox")
@@ -77,20 +80,48 @@ public class SignalboxEndpoint {
         }
         if (detail) {
             out.put("holders", snapshot.holders().stream().map(SignalboxEndpoint::describe).toList());
+            Primitive single = registration.primitive();
+            if (single != null) {
+                putMembers(out, single);
+            }
             if (keyed != null) {
                 out.put("hottestKeys", keyed.hottest(HOTTEST_KEYS).stream().map(entry -> {
-                    Snapshot s = ((dev.signalbox.core.Primitive) entry.primitive()).snapshot();
+                    Snapshot s = ((Primitive) entry.primitive()).snapshot();
                     Map<String, Object> key = new LinkedHashMap<>();
                     key.put("key", String.valueOf(entry.key()));
                     key.put("borrowers", entry.borrowers());
                     key.put("acquisitions", entry.acquisitions());
                     key.put("waiting", s.waiting());
                     key.put("active", s.active());
+                    putMembers(key, (Primitive) entry.primitive());
                     return key;
                 }).toList());
             }
         }
         return out;
+    }
+
+    /**
+     * For a cluster primitive, who holds and waits for it on every instance ({@code cluster}), as the
+     * backend knows it: a round trip, made only for this one-primitive view. When the backend cannot
+     * be reached, {@code clusterError} says so instead of failing the whole view.
+     */
+    private static void putMembers(Map<String, Object> out, Primitive primitive) {
+        if (!(primitive instanceof ClusterMembers cluster)) {
+            return;
+        }
+        try {
+            out.put("cluster", cluster.members().stream().map(member -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("instance", member.instance());
+                m.put("role", member.role());
+                m.put("count", member.count());
+                m.put("since", String.valueOf(member.since()));
+                return m;
+            }).toList());
+        } catch (RuntimeException e) {
+            out.put("clusterError", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     private static Map<String, Object> describe(Holder holder) {

@@ -1,7 +1,11 @@
 package dev.signalbox.autoconfigure;
 
+import java.util.Set;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.boot.actuate.endpoint.invoke.OperationInvoker;
+import org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,5 +22,36 @@ class SignalboxMetricsConfiguration {
     @Bean
     MicrometerPrimitiveMetrics signalboxMicrometerMetrics(MeterRegistry meterRegistry, SignalboxProperties properties) {
         return new MicrometerPrimitiveMetrics(meterRegistry, properties.getMetrics());
+    }
+
+    @Bean
+    LeaseLostMeter signalboxLeaseLostMeter(MeterRegistry meterRegistry) {
+        return new LeaseLostMeter(meterRegistry);
+    }
+
+    /**
+     * Flushes buffered wait and hold times before the Actuator endpoints that read meters answer, so a
+     * scrape sees every time recorded before it (see {@link MicrometerPrimitiveMetrics}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(OperationInvokerAdvisor.class)
+    static class FlushBeforeActuatorReads {
+
+        /** The endpoints that read Micrometer meters. */
+        private static final Set<String> METER_READERS = Set.of("prometheus", "metrics");
+
+        @Bean
+        OperationInvokerAdvisor signalboxFlushBeforeMeterReads(MicrometerPrimitiveMetrics metrics) {
+            return (endpointId, operationType, parameters, invoker) -> METER_READERS.contains(endpointId.toLowerCaseString())
+                    ? flushingFirst(metrics, invoker)
+                    : invoker;
+        }
+
+        private static OperationInvoker flushingFirst(MicrometerPrimitiveMetrics metrics, OperationInvoker invoker) {
+            return context -> {
+                metrics.flush();
+                return invoker.invoke(context);
+            };
+        }
     }
 }

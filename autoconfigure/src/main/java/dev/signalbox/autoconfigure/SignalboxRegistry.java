@@ -2,6 +2,7 @@ package dev.signalbox.autoconfigure;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +32,10 @@ import dev.signalbox.core.WorkerPool;
  * primitives behind annotations.
  *
  * <p>A name is one primitive: asking again with the same shape returns the same instance, and
- * asking for a name with a different shape (another kind, other permits...) fails with a message
- * naming both, rather than silently sharing or splitting a guard.
+ * asking for a name with a different shape (another kind, other permits, the other scope...) fails
+ * with a message naming both, rather than silently sharing or splitting a guard. The primitives of
+ * {@code scope = CLUSTER} annotations are registered here too, with {@link Registration#scope()}
+ * {@code CLUSTER}, so meters, the endpoint and the dashboard show them like local ones.
  */
 public final class SignalboxRegistry {
 
@@ -125,6 +128,55 @@ public final class SignalboxRegistry {
                 listener -> key -> RateLimiter.create(name, limit, per, listener), RateLimiter::isIdle);
     }
 
+    // Cluster primitives (scope = CLUSTER), made by the backend; the planner asks for them. A name
+    // is one primitive whatever its scope: asking for a local and a cluster one of the same name fails.
+    // Keyed families are keyed by the key's string form (the backend's key), ordered by it for
+    // multi-key acquisitions, so that every instance acquires several keys in the same order.
+
+    Lock clusterLock(String name, ClusterPrimitives backend) {
+        return single(name, Kind.LOCK, Scope.CLUSTER, "lock", listener -> backend.lock(name, null, listener));
+    }
+
+    Semaphore clusterSemaphore(String name, int permits, ClusterPrimitives backend) {
+        return single(name, Kind.SEMAPHORE, Scope.CLUSTER, "semaphore with " + permits + " permits",
+                listener -> backend.semaphore(name, null, permits, listener));
+    }
+
+    ReadWriteLock clusterReadWriteLock(String name, ClusterPrimitives backend) {
+        return single(name, Kind.READ_WRITE_LOCK, Scope.CLUSTER, "read-write lock",
+                listener -> backend.readWriteLock(name, null, listener));
+    }
+
+    RateLimiter clusterRateLimiter(String name, int limit, Duration per, ClusterPrimitives backend) {
+        return single(name, Kind.RATE_LIMITER, Scope.CLUSTER, "rate limiter of " + limit + " per " + per,
+                listener -> backend.rateLimiter(name, null, limit, per, listener));
+    }
+
+    dev.signalbox.core.Barrier clusterBarrier(String name, int parties, ClusterPrimitives backend) {
+        return single(name, Kind.BARRIER, Scope.CLUSTER, "barrier of " + parties + " parties",
+                listener -> backend.barrier(name, parties, listener));
+    }
+
+    KeyedRegistry<String, Lock> keyedClusterLocks(String name, ClusterPrimitives backend) {
+        return keyedCluster(name, Kind.LOCK, "keyed lock", listener -> key -> backend.lock(name, key, listener));
+    }
+
+    KeyedRegistry<String, Semaphore> keyedClusterSemaphores(String name, int permits, ClusterPrimitives backend) {
+        return keyedCluster(name, Kind.SEMAPHORE, "keyed semaphore with " + permits + " permits",
+                listener -> key -> backend.semaphore(name, key, permits, listener));
+    }
+
+    KeyedRegistry<String, ReadWriteLock> keyedClusterReadWriteLocks(String name, ClusterPrimitives backend) {
+        return keyedCluster(name, Kind.READ_WRITE_LOCK, "keyed read-write lock",
+                listener -> key -> backend.readWriteLock(name, key, listener));
+    }
+
+    /** A key's bucket lives in the backend, so its local handle is dropped as soon as nobody borrows it. */
+    KeyedRegistry<String, RateLimiter> keyedClusterRateLimiters(String name, int limit, Duration per, ClusterPrimitives backend) {
+        return keyedCluster(name, Kind.RATE_LIMITER, "keyed rate limiter of " + limit + " per " + per,
+                listener -> key -> backend.rateLimiter(name, key, limit, per, listener));
+    }
+
     /** Every registered name, in no particular order. */
     public Collection<Registration> registrations() {
         return List.copyOf(byName.values());
@@ -135,12 +187,16 @@ public final class SignalboxRegistry {
     }
 
     private <P extends Primitive> P single(String name, Kind kind, String shape, Function<PrimitiveListener, P> create) {
+        return single(name, kind, Scope.LOCAL, shape, create);
+    }
+
+    private <P extends Primitive> P single(String name, Kind kind, Scope scope, String shape, Function<PrimitiveListener, P> create) {
         Registration registration = byName.computeIfAbsent(name, n -> {
-            Registration r = new Registration(n, kind, Scope.LOCAL, shape);
-            r.primitive = create.apply(listeners.listenerFor(n, kind, Scope.LOCAL, r::snapshot));
+            Registration r = new Registration(n, kind, scope, shape);
+            r.primitive = create.apply(listeners.listenerFor(n, kind, scope, r::snapshot));
             return r;
         });
-        registration.requireShape(kind, shape, false);
+        registration.requireShape(kind, scope, shape, false);
         @SuppressWarnings("unchecked")
         P primitive = (P) registration.primitive;
         return primitive;
@@ -154,9 +210,23 @@ public final class SignalboxRegistry {
             r.keyed = isIdle == null ? KeyedRegistry.create(n, perKey) : KeyedRegistry.create(n, perKey, isIdle);
             return r;
         });
-        registration.requireShape(kind, shape, true);
+        registration.requireShape(kind, Scope.LOCAL, shape, true);
         @SuppressWarnings("unchecked")
         KeyedRegistry<K, P> keyed = (KeyedRegistry<K, P>) registration.keyed;
+        return keyed;
+    }
+
+    private <P extends Primitive> KeyedRegistry<String, P> keyedCluster(String name, Kind kind, String shape,
+            Function<PrimitiveListener, Function<String, P>> factory) {
+        Registration registration = byName.computeIfAbsent(name, n -> {
+            Registration r = new Registration(n, kind, Scope.CLUSTER, shape);
+            Function<String, P> perKey = factory.apply(listeners.listenerFor(n, kind, Scope.CLUSTER, r::snapshot));
+            r.keyed = KeyedRegistry.createInKeyOrder(n, Comparator.naturalOrder(), perKey);
+            return r;
+        });
+        registration.requireShape(kind, Scope.CLUSTER, shape, true);
+        @SuppressWarnings("unchecked")
+        KeyedRegistry<String, P> keyed = (KeyedRegistry<String, P>) registration.keyed;
         return keyed;
     }
 }

@@ -53,12 +53,36 @@ class SignalboxAutoConfigurationTests {
         runner.withUserConfiguration(ServiceConfiguration.class, MeterRegistryConfiguration.class).run(context -> {
             assertThat(context).hasSingleBean(MicrometerPrimitiveMetrics.class);
             context.getBean(Counter.class).increment();
+            context.getBean(MicrometerPrimitiveMetrics.class).flush();
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             assertThat(meters.get("signalbox.wait").tag("name", "counter").tag("kind", "lock").tag("scope", "local")
                     .tag("outcome", "acquired").timer().count()).isEqualTo(1);
             assertThat(meters.get("signalbox.hold").tag("name", "counter").timer().count()).isEqualTo(1);
             assertThat(meters.get("signalbox.capacity").tag("name", "counter").gauge().value()).isEqualTo(1.0);
         });
+    }
+
+    @Test
+    void aZeroFlushIntervalRecordsTimesBeforeTheCallReturns() {
+        runner.withUserConfiguration(ServiceConfiguration.class, MeterRegistryConfiguration.class)
+                .withPropertyValues("signalbox.metrics.flush-interval=0")
+                .run(context -> {
+                    context.getBean(Counter.class).increment();
+                    assertThat(context.getBean(MeterRegistry.class).get("signalbox.hold").tag("name", "counter").timer().count())
+                            .isEqualTo(1);
+                });
+    }
+
+    @Test
+    void closingTheContextFlushesBufferedTimes() {
+        MeterRegistry[] meters = new MeterRegistry[1];
+        runner.withUserConfiguration(ServiceConfiguration.class, MeterRegistryConfiguration.class)
+                .withPropertyValues("signalbox.metrics.flush-interval=1h")
+                .run(context -> {
+                    meters[0] = context.getBean(MeterRegistry.class);
+                    context.getBean(Counter.class).increment();
+                });
+        assertThat(meters[0].get("signalbox.hold").tag("name", "counter").timer().count()).isEqualTo(1);
     }
 
     @Test
@@ -133,6 +157,7 @@ class SignalboxAutoConfigurationTests {
             Lock lock = registry.lock("manual");
             assertThat(registry.lock("manual")).isSameAs(lock);
             lock.acquire().close();
+            context.getBean(MicrometerPrimitiveMetrics.class).flush();
             assertThat(context.getBean(MeterRegistry.class).get("signalbox.wait").tag("name", "manual").timer().count())
                     .isEqualTo(1);
         });

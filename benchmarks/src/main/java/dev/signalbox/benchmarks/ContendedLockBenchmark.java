@@ -173,7 +173,7 @@ public class ContendedLockBenchmark {
     }
 
     @Benchmark
-    public void signalboxFifoLock(WaitClock clock) throws InterruptedException {
+    public void signalboxFairLock(WaitClock clock) throws InterruptedException {
         try (Permit ignored = fifoLock.acquire()) {
             clock.acquired();
             Blackhole.consumeCPU(WORK);

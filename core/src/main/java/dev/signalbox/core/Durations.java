@@ -63,7 +63,8 @@ public final class Durations {
         if (timeout == null) {
             throw new NullPointerException("timeout must not be null; use Durations.FOREVER to wait without limit");
         }
-        return requireNonNegative(timeout, timeout.toString());
+        // Checked before any message is built: this runs on every acquisition with a timeout.
+        return timeout.isNegative() ? requireNonNegative(timeout, timeout.toString()) : timeout;
     }
 
     /** The timeout in nanoseconds, saturated: {@link Long#MAX_VALUE} means forever. */

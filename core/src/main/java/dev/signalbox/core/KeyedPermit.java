@@ -3,6 +3,7 @@ package dev.signalbox.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The permit of a keyed acquisition: the permits of one or more keys' primitives plus the handles
@@ -41,6 +42,15 @@ final class KeyedPermit implements Permit {
     @Override
     public boolean isHeld() {
         return held;
+    }
+
+    /**
+     * The fencing token of a single key's permit. Several keys have one token sequence each and no
+     * single number fences all of them, so a permit over several keys has none.
+     */
+    @Override
+    public OptionalLong fencingToken() {
+        return permits.length == 1 ? permits[0].fencingToken() : OptionalLong.empty();
     }
 
     /**

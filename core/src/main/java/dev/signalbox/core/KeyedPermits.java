@@ -17,10 +17,14 @@ import java.util.function.Function;
  *
  * <p><b>Several keys.</b> Duplicate keys count once; the keys are acquired one by one in the
  * registry's canonical order ({@link KeyedRegistry#borrowAll}), so two callers naming the same keys
- * in opposite orders never deadlock. All of them are acquired within <em>one</em> overall timeout:
+ * in opposite orders never deadlock (across processes too, when the registry orders by key:
+ * {@link KeyedRegistry#createInKeyOrder}). All of them are acquired within <em>one</em> overall timeout:
  * once it has run out, each remaining key is still tried once ({@code timeout = 0} therefore means
  * "try every key once, wait for none"). On failure (timeout, interrupt, cancellation) whatever was
  * acquired is released, last first, and the caller holds nothing.
+ *
+ * <p><b>Fencing.</b> The permit of one key carries that key's {@link Permit#fencingToken()}; a
+ * permit over several keys carries none (each key has its own token sequence).
  *
  * <p><b>Fairness</b> is each primitive's own (a lock's or semaphore's {@link Fairness}), key by key: a caller
  * waiting for its second key keeps its first one meanwhile. <b>Async</b> acquisitions chain the

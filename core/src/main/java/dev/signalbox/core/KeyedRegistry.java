@@ -1,6 +1,7 @@
 package dev.signalbox.core;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -50,7 +51,7 @@ public interface KeyedRegistry<K, P extends Primitive> {
      *     Give every primitive the registry's name, e.g. {@code key -> Lock.create(name, listener)}
      */
     static <K, P extends Primitive> KeyedRegistry<K, P> create(String name, Function<? super K, ? extends P> factory) {
-        return new LocalKeyedRegistry<>(name, factory, null);
+        return new LocalKeyedRegistry<>(name, factory, null, null);
     }
 
     /**
@@ -66,7 +67,28 @@ public interface KeyedRegistry<K, P extends Primitive> {
             throw new IllegalArgumentException("keyed registry '" + name
                     + "': the idleness test is null; use create(name, factory) to let borrowers alone decide");
         }
-        return new LocalKeyedRegistry<>(name, factory, isIdle);
+        return new LocalKeyedRegistry<>(name, factory, isIdle, null);
+    }
+
+    /**
+     * A registry like {@link #create(String, Function)} whose canonical order of
+     * {@link #borrowAll} is the order of the keys themselves, by {@code keyOrder}, instead of the
+     * order in which this registry created their primitives. Use it when the primitives are shared
+     * beyond this registry (cluster guards: every instance has its own registry over the same
+     * Redis locks): creation order differs from one instance to the next, so only an order derived
+     * from the keys lets two instances naming the same keys in opposite orders avoid a deadlock.
+     *
+     * @param keyOrder a total order of the keys, consistent with {@code equals} (two keys it ranks
+     *     equal would otherwise fall back to creation order), e.g. {@code Comparator.naturalOrder()}
+     *     for strings
+     */
+    static <K, P extends Primitive> KeyedRegistry<K, P> createInKeyOrder(String name, Comparator<? super K> keyOrder,
+            Function<? super K, ? extends P> factory) {
+        if (keyOrder == null) {
+            throw new IllegalArgumentException("keyed registry '" + name
+                    + "': the key order is null; pass one, e.g. Comparator.naturalOrder(), or use create(name, factory)");
+        }
+        return new LocalKeyedRegistry<>(name, factory, null, keyOrder);
     }
 
     /**
@@ -96,10 +118,12 @@ public interface KeyedRegistry<K, P extends Primitive> {
      * returns the handles in this registry's canonical order: acquiring in that order, two callers
      * naming the same keys in any orders can never deadlock each other.
      *
-     * <p>The order ranks the keys' primitives by when they were created. While the handles are
-     * open the primitives cannot change, so every caller holding some of the same keys at the same
-     * time sees the same ranks: the order is total and consistent across callers for any key type,
-     * with no need for keys to be {@link Comparable}. It is not predictable from the keys.
+     * <p>By default the order ranks the keys' primitives by when they were created. While the
+     * handles are open the primitives cannot change, so every caller holding some of the same keys
+     * at the same time sees the same ranks: the order is total and consistent across callers of
+     * this registry for any key type, with no need for keys to be {@link Comparable}. It is not
+     * predictable from the keys, and differs between two registries; a registry made by
+     * {@link #createInKeyOrder} orders by the keys instead, the same in every registry.
      *
      * @throws IllegalArgumentException when {@code keys} is empty or contains null (nothing is then
      *     borrowed)

@@ -46,11 +46,14 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
     private final Function<? super K, ? extends P> factory;
     /** Null: borrowers alone decide. */
     private final Predicate<? super P> isIdle;
+    /** The canonical order of {@code borrowAll}: by the keys, or (null) by creation rank. */
+    private final Comparator<? super K> keyOrder;
     private final ConcurrentHashMap<K, Slot<K, P>> slots = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Slot<K, P>> retiring = new ConcurrentLinkedQueue<>();
     private final AtomicLong slotsCreated = new AtomicLong();
 
-    LocalKeyedRegistry(String name, Function<? super K, ? extends P> factory, Predicate<? super P> isIdle) {
+    LocalKeyedRegistry(String name, Function<? super K, ? extends P> factory, Predicate<? super P> isIdle,
+            Comparator<? super K> keyOrder) {
         this.name = Names.require(name);
         if (factory == null) {
             throw new IllegalArgumentException("keyed registry '" + name
@@ -58,6 +61,7 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
         }
         this.factory = factory;
         this.isIdle = isIdle;
+        this.keyOrder = keyOrder;
     }
 
     @Override
@@ -101,7 +105,10 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
             handles.forEach(BorrowedHandle::close);
             throw e;
         }
-        handles.sort(Comparator.comparingLong(handle -> handle.slot.rank));
+        handles.sort(keyOrder == null ? Comparator.comparingLong(handle -> handle.slot.rank) : (x, y) -> {
+            int byKey = keyOrder.compare(x.slot.key, y.slot.key);
+            return byKey != 0 ? byKey : Long.compare(x.slot.rank, y.slot.rank);
+        });
         return List.copyOf(handles);
     }
 
@@ -258,7 +265,7 @@ final class LocalKeyedRegistry<K, P extends Primitive> implements KeyedRegistry<
 
         final K key;
         final P primitive;
-        /** Creation order in the registry: the canonical acquisition order of {@code borrowAll}. */
+        /** Creation order in the registry: the canonical acquisition order of {@code borrowAll} (unless ordered by key). */
         final long rank;
         volatile long state;
         private volatile boolean queued;

@@ -7,10 +7,18 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
+import dev.signalbox.annotation.Guarded;
+import dev.signalbox.annotation.Scope;
+import dev.signalbox.autoconfigure.ClusterPrimitives;
 import dev.signalbox.autoconfigure.SignalboxAutoConfiguration;
 import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.core.Barrier;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;
+import dev.signalbox.core.PrimitiveListener;
+import dev.signalbox.core.RateLimiter;
+import dev.signalbox.core.ReadWriteLock;
+import dev.signalbox.core.Semaphore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +65,57 @@ class DashboardAutoConfigurationTests {
                     assertThat(properties.getHistory()).isEqualTo(Duration.ofMinutes(2));
                     assertThat(properties.getRequiredRole()).isEqualTo("OPS");
                 });
+    }
+
+    @Test
+    void aClusterGuardIsARowWithScopeCluster() {
+        web.withBean(ClusterPrimitives.class, LocalStandIn::new).withBean(ClusterGuarded.class).run(context -> {
+            context.getBean(DashboardSampler.class).stop();
+            context.getBean(ClusterGuarded.class).work();
+            DashboardSampler sampler = context.getBean(DashboardSampler.class);
+            sampler.tick();
+            assertThat(sampler.rows()).filteredOn(row -> row.name().equals("settle")).singleElement()
+                    .satisfies(row -> assertThat(row.scope()).isEqualTo("cluster"));
+        });
+    }
+
+    public static class ClusterGuarded {
+        @Guarded(value = "settle", scope = Scope.CLUSTER, timeout = "5s")
+        public void work() {
+        }
+    }
+
+    /** A cluster backend of local locks: enough for the dashboard, which only reads what the registry says. */
+    static class LocalStandIn implements ClusterPrimitives {
+        @Override
+        public String backend() {
+            return "stand-in";
+        }
+
+        @Override
+        public Lock lock(String name, String key, PrimitiveListener listener) {
+            return Lock.create(name, listener);
+        }
+
+        @Override
+        public Semaphore semaphore(String name, String key, int permits, PrimitiveListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ReadWriteLock readWriteLock(String name, String key, PrimitiveListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public RateLimiter rateLimiter(String name, String key, int limit, Duration per, PrimitiveListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Barrier barrier(String name, int parties, PrimitiveListener listener) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     @Test

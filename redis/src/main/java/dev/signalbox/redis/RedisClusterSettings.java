@@ -7,7 +7,10 @@ import java.time.Duration;
  *
  * @param keyPrefix       the start of every Redis key Signalbox writes, e.g. {@code signalbox:}
  * @param lease           how long a hold lasts without renewal; renewed while held, so a crashed
- *                        holder frees its guard within one lease
+ *                        holder frees its guard within one lease. Holds use the Redisson client's
+ *                        {@code lockWatchdogTimeout} (Redisson's watchdog renews with it): a client
+ *                        built by the auto-configuration gets this value; with an application's own
+ *                        client this is only compared with it (a difference is logged)
  * @param instanceId      this instance's id, shown to operators as the holder or waiter
  * @param localFallback   when Redis is unreachable: {@code true} falls back to a local primitive of the
  *                        same shape (logged once), {@code false} fails the call with

@@ -1,0 +1,870 @@
+package dev.signalbox.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.redisson.api.RScript;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.MessageListener;
+import org.redisson.api.listener.StatusListener;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.signalbox.annotation.Scope;
+import dev.signalbox.core.Barrier;
+import dev.signalbox.core.BarrierBrokenException;
+import dev.signalbox.core.Durations;
+import dev.signalbox.core.GuardUnavailableException;
+import dev.signalbox.core.Outcome;
+import dev.signalbox.core.PrimitiveListener;
+import dev.signalbox.core.Snapshot;
+
+/**
+ * A {@link Barrier} whose parties are counted across every instance that talks to the same Redis: a
+ * generation is released when {@code parties} callers have arrived on any instances, and a party that
+ * gives up (times out, is interrupted, has its async wait cancelled) or an {@link #abort()} on any
+ * instance breaks the generation for every party waiting in it, on every instance.
+ *
+ * <p><b>Guarantees across instances:</b> arrival indexes of a generation are distinct, {@code 0} to
+ * {@code parties - 1}, in the order Redis counted the arrivals; a generation is decided once, in
+ * Redis, as released or broken, and every party of it learns that one verdict, so a generation is
+ * released whole or not at all. A party that gives up at the moment the last one arrives elsewhere is
+ * released with the others when the arrival was counted first (it then returns its index, a little
+ * after its timeout). The next arrival after a verdict starts a fresh generation. <b>Timeouts:</b> a
+ * party's timeout runs on its own instance; when it runs out, the party breaks its generation in Redis
+ * (one round trip, bounded by one second) and fails with {@link BarrierBrokenException}, or with
+ * {@link GuardUnavailableException} when Redis cannot be reached to break it (its instance keeps
+ * trying, so the generation does not later release with a party that left). A zero timeout never waits: unless the caller completes the generation, it breaks it.
+ * <b>Cancellation:</b> cancelling an async wait returns at once and breaks the generation in Redis
+ * behind it; a generation released elsewhere a moment before is released for the others. <b>Memory:</b>
+ * Redis decides a generation after every arrival of it, so whatever a party did before arriving
+ * precedes, in Redis' order, the release of every party of its generation.
+ *
+ * <p><b>Redis unreachable:</b> an arrival waits for Redis at most its timeout (a zero timeout at most
+ * one second) and then fails with {@link GuardUnavailableException}. With
+ * {@code settings.localFallback()} it waits for Redis at most one second and then waits at a local
+ * barrier of the same parties (counting this instance's parties only), logged once; arrivals keep
+ * going to the local barrier for one second after each failure, then try Redis again. Parties already
+ * waiting when Redis is lost learn their verdict when it is back; if Redis lost the barrier's state
+ * (a restart), their generation counts as broken. <b>Limits:</b> a party whose process dies while waiting stays counted;
+ * bound the waits with a timeout so the others give up. Every instance must give the barrier the same
+ * number of parties (an arrival that disagrees with Redis fails with {@link IllegalStateException}).
+ *
+ * <h2>Algorithm</h2>
+ * One Redis hash at {@code keyPrefix + name} holds the current generation, changed only by atomic
+ * scripts: {@code epoch} (a random id chosen when the hash is created, so a generation is never
+ * mistaken for one of an earlier life of the hash), {@code seq} (the generation number within the
+ * epoch; a generation's id is {@code epoch:seq}), {@code arrived} (parties counted in it),
+ * {@code parties}, and the verdicts of the last 32 generations ({@code v<seq mod 32>}).
+ * <ul>
+ * <li>Arrive: the script counts the caller and returns its index, {@code arrived} before it. The
+ * arrival that makes {@code parties} decides "released"; a zero-timeout arrival that does not decides
+ * "broken". Deciding records the verdict, starts the next generation ({@code seq + 1},
+ * {@code arrived = 0}) and publishes {@code "epoch:seq verdict"} on the channel
+ * {@code keyPrefix + name + ":decided"}.</li>
+ * <li>Give up or abort: a script breaks the given (or current) generation if it is still open, and
+ * otherwise returns the verdict it already had.</li>
+ * <li>Wake-ups: each instance subscribes to the channel once, when the barrier is made (an arrival
+ * waits for the subscription if it is not there yet, so no verdict on its generations is published
+ * before it listens), and completes its local parties of a
+ * generation when its verdict arrives, in arrival order. Pub/sub drops messages while a connection is
+ * down, so while an instance has parties waiting it also asks Redis for their verdicts every third of
+ * the lease and whenever its subscription comes back; the same call renews the hash's TTL.</li>
+ * <li>TTLs: every script sets the hash to expire one lease after it ran, and waiting instances renew
+ * it, so a barrier nobody waits at leaves nothing behind one lease later. A waiting party that finds
+ * its epoch gone counts its generation as broken.</li>
+ * </ul>
+ */
+public final class RedisBarrier implements Barrier {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisBarrier.class);
+
+    /** Verdicts kept in the hash, for parties that missed the published one. */
+    private static final int VERDICTS_KEPT = 32;
+    /** Verdicts this instance remembers, for a party whose verdict is published before it is registered. */
+    private static final int VERDICTS_REMEMBERED = 64;
+
+    private static final String RELEASED = "R";
+    private static final String LOST = "L";
+    private static final String OPEN = "O";
+
+    /** Shared start. ARGV[1]: the channel, ARGV[2]: the lease in ms. */
+    private static final String DECIDE = """
+            local function decide(epoch, seq, verdict)
+              redis.call('HSET', KEYS[1], 'v' .. (seq %% %d), seq .. ' ' .. verdict, 'seq', seq + 1, 'arrived', 0)
+              redis.call('PUBLISH', ARGV[1], epoch .. ':' .. seq .. ' ' .. verdict)
+            end
+            """.formatted(VERDICTS_KEPT);
+
+    /**
+     * ARGV[3]: parties, [4]: a fresh epoch, [5]: '1' for a zero timeout, [6]: the reason a zero timeout
+     * breaks with. Returns {status, generation id, index}: W(aiting), R(eleased by this arrival),
+     * B(roken by this zero-timeout arrival), or P (parties differ: index is Redis' parties).
+     */
+    private static final String ARRIVE = DECIDE + """
+            local epoch = redis.call('HGET', KEYS[1], 'epoch')
+            if not epoch then
+              epoch = ARGV[4]
+              redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0, 'arrived', 0, 'parties', ARGV[3])
+            end
+            local parties = tonumber(redis.call('HGET', KEYS[1], 'parties'))
+            if parties ~= tonumber(ARGV[3]) then return {'P', '', tostring(parties)} end
+            local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+            local arrived = tonumber(redis.call('HGET', KEYS[1], 'arrived'))
+            local status = 'W'
+            if arrived + 1 >= parties then
+              status = 'R'
+              decide(epoch, seq, 'R')
+            elseif ARGV[5] == '1' then
+              status = 'B'
+              decide(epoch, seq, 'B ' .. ARGV[6])
+            else
+              redis.call('HSET', KEYS[1], 'arrived', arrived + 1)
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return {status, epoch .. ':' .. seq, tostring(arrived)}
+            """;
+
+    /**
+     * ARGV[3]: epoch, [4]: seq, [5]: 'break' or 'check', [6]: the reason to break with. Returns the
+     * generation's verdict ('R', 'B reason'), 'L' when the hash no longer knows it, or 'O' when it is
+     * open and only checked (which renews the TTL).
+     */
+    private static final String SETTLE = DECIDE + """
+            local epoch = redis.call('HGET', KEYS[1], 'epoch')
+            if epoch ~= ARGV[3] then return 'L' end
+            local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
+            local mine = tonumber(ARGV[4])
+            if mine == seq then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+              if ARGV[5] ~= 'break' then return 'O' end
+              local verdict = 'B ' .. ARGV[6]
+              decide(epoch, seq, verdict)
+              return verdict
+            end
+            local v = redis.call('HGET', KEYS[1], 'v' .. (mine %% %d))
+            if v then
+              local space = string.find(v, ' ', 1, true)
+              if tonumber(string.sub(v, 1, space - 1)) == mine then return string.sub(v, space + 1) end
+            end
+            return 'L'
+            """.formatted(VERDICTS_KEPT);
+
+    /** ARGV[3]: the reason. Breaks the current generation if anyone waits in it; returns 1 if it did. */
+    private static final String ABORT = DECIDE + """
+            local epoch = redis.call('HGET', KEYS[1], 'epoch')
+            if not epoch or tonumber(redis.call('HGET', KEYS[1], 'arrived')) == 0 then return 0 end
+            decide(epoch, tonumber(redis.call('HGET', KEYS[1], 'seq')), 'B ' .. ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """;
+
+    private final RedissonClient client;
+    private final RScript script;
+    private final String name;
+    private final int parties;
+    private final String redisKey;
+    private final String channel;
+    private final String instanceId;
+    private final String leaseMillis;
+    private final long recheckNanos;
+    private final String subject;
+    private final PrimitiveListener listener;
+    private final boolean instrumented;
+    private final LocalFallbackSwitch<Barrier> fallback;
+
+    private final MessageListener<String> onMessage = (ignoredChannel, message) -> RedisTimer.execute(() -> onMessage(message));
+    private final StatusListener onStatus = new StatusListener() {
+        @Override
+        public void onSubscribe(String subscribed) {
+            RedisTimer.execute(RedisBarrier.this::recheck);
+        }
+
+        @Override
+        public void onUnsubscribe(String unsubscribed) {
+        }
+    };
+    private final Object subscribing = new Object();
+    private CompletableFuture<Void> subscription; // guarded by subscribing
+
+    private final ReentrantLock lock = new ReentrantLock();
+    // Guarded by lock.
+    /** This instance's parties waiting for a verdict, by generation id. */
+    private final Map<String, List<Party>> pending = new HashMap<>();
+    /** Generations this instance must still break (its party gave up while Redis was away), with the reason. */
+    private final Map<String, Owed> owed = new HashMap<>();
+    /** The last verdicts this instance heard, by generation id. */
+    private final Map<String, String> recentVerdicts = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > VERDICTS_REMEMBERED;
+        }
+    };
+    private int waiting;
+    private ScheduledFuture<?> recheckTask;
+
+    /**
+     * @param client   the Redis connection
+     * @param settings key prefix, lease (the TTL of the barrier's state), this instance's id, and what
+     *                 to do when Redis is unreachable
+     * @param name     the barrier's name (the Redis key is {@code keyPrefix + name})
+     * @param parties  how many parties, across all instances, make a generation (at least 2)
+     * @param listener told of every arrival and of how each wait ended
+     */
+    public RedisBarrier(RedissonClient client, RedisClusterSettings settings, String name, int parties,
+            PrimitiveListener listener) {
+        this.client = Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(settings, "settings");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a primitive needs a non-blank name (it names its metrics, log lines and Redis keys)");
+        }
+        this.name = name;
+        this.subject = "barrier '" + name + "' (cluster)";
+        if (parties < 2) {
+            throw new IllegalArgumentException(subject + ": parties must be at least 2, was " + parties
+                    + "; a barrier synchronizes two or more callers");
+        }
+        this.parties = parties;
+        this.redisKey = settings.keyPrefix() + name;
+        this.channel = redisKey + ":decided";
+        this.instanceId = settings.instanceId();
+        this.leaseMillis = Long.toString(settings.lease().toMillis());
+        this.recheckNanos = settings.lease().toNanos() / 3;
+        this.script = client.getScript(StringCodec.INSTANCE);
+        this.listener = listener == null ? PrimitiveListener.NONE : listener;
+        this.instrumented = this.listener != PrimitiveListener.NONE;
+        this.fallback = new LocalFallbackSwitch<>(settings, redisKey, subject, this, this.listener,
+                local -> Barrier.create(name, parties, local));
+        // Subscribe now, so the first arrival does not spend its timeout on it (it is retried on arrival if this fails).
+        subscribed(RedisRoundTrip.boundFor(0L));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Scope scope() {
+        return Scope.CLUSTER;
+    }
+
+    @Override
+    public int parties() {
+        return parties;
+    }
+
+    /** Parties waiting in the current generation across all instances (one Redis round trip). */
+    @Override
+    public int arrived() {
+        if (fallback.active()) {
+            return fallback.local().arrived();
+        }
+        try {
+            String arrived = RedisRoundTrip.await(
+                    RedisRoundTrip.start(() -> client.<String, String>getMap(redisKey, StringCodec.INSTANCE).getAsync("arrived")),
+                    RedisRoundTrip.boundFor(0L), name, subject, "reading the arrivals");
+            fallback.redisAnswered();
+            return arrived == null ? 0 : Integer.parseInt(arrived);
+        } catch (GuardUnavailableException e) {
+            if (fallback.enabled()) {
+                fallback.redisFailed(e);
+                return fallback.local().arrived();
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuardUnavailableException(name, subject + ": interrupted while reading the arrivals from Redis", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- waiting
+
+    @Override
+    public int await(Duration timeout) throws InterruptedException {
+        long timeoutNanos = RedisRoundTrip.nanos(timeout);
+        if (fallback.active()) {
+            arrive();
+            return fallback.local().await(timeout);
+        }
+        RedisTimer.refuseBlockingWait(subject);
+        PartyFuture future = start(timeout, timeoutNanos);
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            CompletableFuture<Integer> local = future.party.delegated();
+            if (local != null) {
+                local.cancel(false); // the local barrier breaks its generation
+            } else {
+                future.party.giveUp(Outcome.INTERRUPTED, "a party's thread was interrupted (instance " + instanceId + ")");
+            }
+            try {
+                // Released just before the give-up reached Redis: this party goes with its generation.
+                int index = future.get(2 * RedisRoundTrip.UNTIMED_BOUND.toNanos(), TimeUnit.NANOSECONDS);
+                Thread.currentThread().interrupt();
+                return index;
+            } catch (ExecutionException | TimeoutException | InterruptedException | CancellationException notReleased) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Integer> awaitAsync(Duration timeout) {
+        long timeoutNanos = RedisRoundTrip.nanos(timeout);
+        if (fallback.active()) {
+            arrive();
+            return fallback.local().awaitAsync(timeout);
+        }
+        return start(timeout, timeoutNanos);
+    }
+
+    /** Arrives (asynchronously): subscribes if not yet, runs the arrival script, and hands back the party's future. */
+    private PartyFuture start(Duration timeout, long timeoutNanos) {
+        long arrivedAt = arrive();
+        long deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
+        Party party = new Party(arrivedAt, timeout);
+        // Subscribing and arriving together wait for Redis at most the timeout (a zero timeout: the untimed bound).
+        long redisDeadline = RedisRoundTrip.deadline(System.nanoTime(), fallback.roundTripBound(timeoutNanos));
+        subscribed(RedisRoundTrip.remaining(redisDeadline)).thenCompose(ignored -> RedisRoundTrip.async(
+                        RedisRoundTrip.start(() -> script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, ARRIVE,
+                                RScript.ReturnType.LIST, List.of(redisKey), channel, leaseMillis, Integer.toString(parties),
+                                UUID.randomUUID().toString(), timeoutNanos == 0L ? "1" : "0",
+                                "a party would not wait (timeout 0, instance " + instanceId + ")")),
+                        Math.max(1L, RedisRoundTrip.remaining(redisDeadline)), name, subject, "arriving"))
+                .whenComplete((reply, error) -> {
+                    try {
+                        party.arrived(reply, error, deadline);
+                    } catch (RuntimeException | Error e) {
+                        log.error("{}: could not handle Redis' answer to an arrival ({}); the party fails", subject, reply, e);
+                        party.future.failByBarrier(e);
+                    }
+                });
+        return party.future;
+    }
+
+    /** The channel subscription, made once and again after it failed; bounded by {@code boundNanos}. */
+    private CompletableFuture<Void> subscribed(long boundNanos) {
+        CompletableFuture<Void> current;
+        synchronized (subscribing) {
+            current = subscription;
+            if (current == null || current.isCompletedExceptionally()) {
+                try {
+                    RTopic topic = client.getTopic(channel, StringCodec.INSTANCE);
+                    current = CompletableFuture.allOf(topic.addListenerAsync(String.class, onMessage).toCompletableFuture(),
+                            topic.addListenerAsync(onStatus).toCompletableFuture());
+                } catch (RuntimeException e) {
+                    current = CompletableFuture.failedFuture(e);
+                }
+                subscription = current;
+            }
+        }
+        if (current.isDone() && !current.isCompletedExceptionally()) {
+            return current;
+        }
+        return RedisRoundTrip.async(current, boundNanos, name, subject, "subscribing to " + channel);
+    }
+
+    @Override
+    public void abort() {
+        if (fallback.active()) {
+            fallback.local().abort();
+            return;
+        }
+        try {
+            RedisRoundTrip.await(RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, ABORT,
+                    RScript.ReturnType.LONG, List.of(redisKey), channel, leaseMillis,
+                    "the barrier was aborted (instance " + instanceId + ")")),
+                    RedisRoundTrip.boundFor(0L), name, subject, "aborting");
+            fallback.redisAnswered();
+        } catch (GuardUnavailableException e) {
+            if (!fallback.enabled()) {
+                throw e;
+            }
+            fallback.redisFailed(e);
+            fallback.local().abort();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuardUnavailableException(name, subject + ": interrupted while aborting in Redis; the generation may"
+                    + " still be open", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- verdicts
+
+    private void onMessage(String message) {
+        int space = message.indexOf(' ');
+        if (space > 0) {
+            onVerdict(message.substring(0, space), message.substring(space + 1));
+        }
+    }
+
+    /** A generation was decided: its parties on this instance are released or fail, in arrival order. */
+    private void onVerdict(String generation, String verdict) {
+        if (OPEN.equals(verdict)) {
+            return;
+        }
+        List<Party> decided;
+        lock.lock();
+        try {
+            recentVerdicts.put(generation, verdict);
+            decided = pending.remove(generation);
+            owed.remove(generation);
+            rescheduleLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (decided != null) {
+            decided.sort(Comparator.comparingInt(p -> p.index));
+            for (Party party : decided) {
+                party.finish(verdict, null);
+            }
+        }
+    }
+
+    /** Asks Redis for the verdicts of this instance's waiting generations, and retries the breaks it owes. */
+    private void recheck() {
+        Map<String, Generation> open = new HashMap<>();
+        Map<String, Owed> breaks;
+        lock.lock();
+        try {
+            pending.forEach((id, parties) -> open.put(id, parties.get(0).generation));
+            breaks = new HashMap<>(owed);
+        } finally {
+            lock.unlock();
+        }
+        breaks.values().forEach(o -> settle(o.generation(), "break", o.reason(), null));
+        open.forEach((id, generation) -> {
+            if (!breaks.containsKey(id)) {
+                settle(generation, "check", "", null);
+            }
+        });
+    }
+
+    /**
+     * Runs the settle script for {@code generation} ({@code break} or {@code check}) and delivers the
+     * verdict. When Redis cannot be reached, a break is owed (retried by {@link #recheck()}) and
+     * {@code party}, if any, fails with {@link GuardUnavailableException}.
+     */
+    private void settle(Generation generation, String mode, String reason, Party party) {
+        RedisRoundTrip.<String>async(RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, SETTLE,
+                        RScript.ReturnType.STRING, List.of(redisKey), channel, leaseMillis, generation.epoch(),
+                        Long.toString(generation.seq()), mode, reason)),
+                RedisRoundTrip.boundFor(0L), name, subject, "break".equals(mode) ? "breaking a generation" : "checking a generation")
+                .whenComplete((verdict, error) -> {
+                    if (error == null && verdict == null) {
+                        error = new IllegalStateException(subject + ": Redis answered nothing to " + mode);
+                    }
+                    if (error == null) {
+                        fallback.redisAnswered();
+                        onVerdict(generation.id(), verdict);
+                        return;
+                    }
+                    if ("break".equals(mode)) {
+                        lock.lock();
+                        try {
+                            owed.put(generation.id(), new Owed(generation, reason));
+                            rescheduleLocked();
+                        } finally {
+                            lock.unlock();
+                        }
+                        if (party != null) {
+                            party.finish(null, RedisRoundTrip.unwrap(error));
+                        }
+                    }
+                    log.debug("{}: could not {} generation {} in Redis; retrying in {}", subject, mode, generation.id(),
+                            Durations.format(Duration.ofNanos(recheckNanos)), error);
+                });
+    }
+
+    /** Under the lock: runs {@link #recheck()} periodically while parties wait or breaks are owed, and not otherwise. */
+    private void rescheduleLocked() {
+        boolean needed = !pending.isEmpty() || !owed.isEmpty();
+        if (needed && recheckTask == null) {
+            recheckTask = RedisTimer.scheduleAtFixedRate(this::recheck, recheckNanos);
+        } else if (!needed && recheckTask != null) {
+            recheckTask.cancel(false);
+            recheckTask = null;
+        }
+    }
+
+    private static boolean isReleased(String verdict) {
+        return RELEASED.equals(verdict);
+    }
+
+    private String brokenReason(String verdict) {
+        if (verdict == null || LOST.equals(verdict)) {
+            return "its state was lost in Redis (it expired, or Redis restarted or failed over)";
+        }
+        return verdict.startsWith("B ") ? verdict.substring(2) : verdict;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private long arrive() {
+        if (!instrumented) {
+            return 0L;
+        }
+        listener.onArrival(this);
+        return System.nanoTime();
+    }
+
+    private void waitEnded(long arrivedAt, Outcome outcome) {
+        if (instrumented) {
+            listener.onWaitEnded(this, System.nanoTime() - arrivedAt, outcome);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable cause) {
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(cause);
+    }
+
+    /** This instance's view, without asking Redis: {@code waiting} counts this instance's parties in a generation. */
+    @Override
+    public Snapshot snapshot() {
+        int now;
+        lock.lock();
+        try {
+            now = waiting;
+        } finally {
+            lock.unlock();
+        }
+        return new Snapshot(name, kind(), now, 0, parties, List.of());
+    }
+
+    @Override
+    public String toString() {
+        return subject + " (" + parties + " parties, Redis key " + redisKey + ")";
+    }
+
+    /** A generation: the epoch of the barrier's hash and its number within it. */
+    private record Generation(String epoch, long seq) {
+
+        static Generation parse(String id) {
+            int colon = id.lastIndexOf(':');
+            return new Generation(id.substring(0, colon), Long.parseLong(id.substring(colon + 1)));
+        }
+
+        String id() {
+            return epoch + ":" + seq;
+        }
+    }
+
+    /** A break this instance still owes Redis. */
+    private record Owed(Generation generation, String reason) {
+    }
+
+    /** One caller's wait at the barrier, on this instance. */
+    private final class Party {
+
+        final long arrivedAt;
+        final Duration timeout;
+        final PartyFuture future = new PartyFuture(this);
+        // Guarded by lock.
+        Generation generation;
+        int index;
+        /** Why this party stopped waiting (timeout, interrupt, cancel), or null while it waits. */
+        Outcome gaveUp;
+        String gaveUpReason;
+        boolean counted;
+        boolean finished;
+        ScheduledFuture<?> timeoutTask;
+        CompletableFuture<Integer> local;
+
+        Party(long arrivedAt, Duration timeout) {
+            this.arrivedAt = arrivedAt;
+            this.timeout = timeout;
+        }
+
+        /** The arrival script answered (or failed). Runs on the {@link RedisTimer} thread. */
+        void arrived(List<Object> reply, Throwable error, long deadline) {
+            if (error != null) {
+                Throwable cause = RedisRoundTrip.unwrap(error);
+                if (fallback.enabled() && RedisRoundTrip.isUnavailable(cause)) {
+                    fallback.redisFailed(cause);
+                    delegate(fallback.local().awaitAsync(deadline == Long.MAX_VALUE ? Durations.FOREVER
+                            : Duration.ofNanos(RedisRoundTrip.remaining(deadline))));
+                } else {
+                    finish(null, cause);
+                }
+                return;
+            }
+            fallback.redisAnswered();
+            String status = (String) reply.get(0);
+            int at = Integer.parseInt((String) reply.get(2));
+            switch (status) {
+                case "R" -> {
+                    lock.lock();
+                    try {
+                        index = at;
+                    } finally {
+                        lock.unlock();
+                    }
+                    finish(RELEASED, null);
+                }
+                case "B" -> finishRejected(new BarrierBrokenException(name, "a party would not wait (timeout 0, instance "
+                        + instanceId + ")"));
+                case "P" -> finishRejected(new IllegalStateException(subject + " has " + at + " parties in Redis (set by the"
+                        + " instance that started it) but this instance says " + parties + "; give every instance the same"
+                        + " parties"));
+                default -> waitIn(Generation.parse((String) reply.get(1)), at, deadline);
+            }
+        }
+
+        /** Registers this party as waiting in {@code generation}, unless its verdict is already known or it gave up meanwhile. */
+        private void waitIn(Generation generation, int at, long deadline) {
+            String known;
+            boolean mustBreak;
+            lock.lock();
+            try {
+                this.generation = generation;
+                this.index = at;
+                known = recentVerdicts.get(generation.id());
+                mustBreak = gaveUp != null;
+                if (known == null && !finished) {
+                    pending.computeIfAbsent(generation.id(), id -> new ArrayList<>()).add(this);
+                    if (gaveUp == null) {
+                        counted = true;
+                        waiting++;
+                    }
+                    rescheduleLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (known != null) {
+                finish(known, null);
+            } else if (mustBreak) {
+                settle(generation, "break", gaveUpReason, finished ? null : this);
+            } else if (deadline != Long.MAX_VALUE) {
+                ScheduledFuture<?> task = RedisTimer.schedule(() -> giveUp(Outcome.TIMEOUT,
+                        "a party timed out after " + Durations.format(timeout) + " (instance " + instanceId + ")"),
+                        RedisRoundTrip.remaining(deadline));
+                lock.lock();
+                try {
+                    if (finished) {
+                        task.cancel(false);
+                    } else {
+                        timeoutTask = task;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        /**
+         * This party stops waiting: it breaks its generation in Redis (once its generation is known). A
+         * cancelled party is done at once; a timed-out or interrupted one learns the verdict. False when
+         * the verdict or another give-up came first.
+         */
+        boolean giveUp(Outcome outcome, String reason) {
+            Generation known;
+            lock.lock();
+            try {
+                if (finished || gaveUp != null || local != null) {
+                    return false;
+                }
+                gaveUp = outcome;
+                gaveUpReason = reason;
+                if (counted) {
+                    counted = false;
+                    waiting--;
+                }
+                if (outcome == Outcome.CANCELLED) {
+                    finished = true;
+                }
+                known = generation;
+            } finally {
+                lock.unlock();
+            }
+            if (outcome == Outcome.CANCELLED) {
+                waitEnded(arrivedAt, Outcome.CANCELLED);
+            }
+            if (known != null) {
+                settle(known, "break", reason, outcome == Outcome.CANCELLED ? null : this);
+            }
+            return true;
+        }
+
+        /** Ends this party with the generation's verdict, or with {@code error}; only the first call counts. */
+        void finish(String verdict, Throwable error) {
+            Outcome gaveUpWith;
+            ScheduledFuture<?> task;
+            lock.lock();
+            try {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                if (counted) {
+                    counted = false;
+                    waiting--;
+                }
+                gaveUpWith = gaveUp;
+                task = timeoutTask;
+            } finally {
+                lock.unlock();
+            }
+            if (task != null) {
+                task.cancel(false);
+            }
+            try {
+                if (error != null) {
+                    waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.TIMEOUT);
+                    future.failByBarrier(error);
+                } else if (isReleased(verdict)) {
+                    waitEnded(arrivedAt, Outcome.ACQUIRED);
+                    future.completeByBarrier(index);
+                } else {
+                    waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.BROKEN);
+                    future.failByBarrier(new BarrierBrokenException(name, brokenReason(verdict)));
+                }
+            } finally {
+                // A listener that throws must not leave the party waiting forever.
+                future.failByBarrier(new IllegalStateException(subject + ": the party ended without a verdict"));
+            }
+        }
+
+        private void finishRejected(RuntimeException error) {
+            lock.lock();
+            try {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+            } finally {
+                lock.unlock();
+            }
+            waitEnded(arrivedAt, Outcome.REJECTED);
+            future.failByBarrier(error);
+        }
+
+        /** Hands this wait to the local fallback's barrier. */
+        private void delegate(CompletableFuture<Integer> fallbackFuture) {
+            boolean taken;
+            lock.lock();
+            try {
+                taken = !finished;
+                if (taken) {
+                    finished = true;
+                    local = fallbackFuture;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (!taken) {
+                fallbackFuture.cancel(false);
+                return;
+            }
+            fallbackFuture.whenComplete((index, error) -> {
+                if (error == null) {
+                    future.completeByBarrier(index);
+                } else {
+                    future.failByBarrier(RedisRoundTrip.unwrap(error));
+                }
+            });
+        }
+
+        CompletableFuture<Integer> delegated() {
+            lock.lock();
+            try {
+                return local;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * The future of a party: completes with the arrival index when the generation is released, or fails
+     * with {@link BarrierBrokenException} when it breaks. Cancelling it withdraws the party and breaks its
+     * generation in Redis.
+     */
+    private static final class PartyFuture extends CompletableFuture<Integer> {
+
+        final Party party;
+
+        PartyFuture(Party party) {
+            this.party = party;
+        }
+
+        /** Withdraws the party, breaking its generation; false when its verdict came first. */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            CompletableFuture<Integer> local = party.delegated();
+            if (local != null) {
+                // The local future's cancellation completes this one through its callback.
+                if (local.cancel(mayInterruptIfRunning)) {
+                    super.cancel(false);
+                }
+                return isCancelled();
+            }
+            if (party.giveUp(Outcome.CANCELLED, "a party's async wait was cancelled")) {
+                return super.cancel(false);
+            }
+            return isCancelled();
+        }
+
+        /** Withdraws the party like {@link #cancel(boolean)} and fails this future with {@code ex}. */
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            CompletableFuture<Integer> local = party.delegated();
+            if (local != null) {
+                if (local.completeExceptionally(ex)) {
+                    super.completeExceptionally(ex);
+                    return true;
+                }
+                return false;
+            }
+            if (party.giveUp(Outcome.CANCELLED, "a party's async wait was completed with " + ex)) {
+                return super.completeExceptionally(ex);
+            }
+            return false;
+        }
+
+        /** Not supported: the barrier completes this future when the generation is released; cancel() it to withdraw. */
+        @Override
+        public boolean complete(Integer value) {
+            throw new UnsupportedOperationException(
+                    "this future is completed by the barrier when its generation is released; cancel() it to withdraw");
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
+
+        void completeByBarrier(int index) {
+            super.complete(index);
+        }
+
+        void failByBarrier(Throwable error) {
+            super.completeExceptionally(error);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.signalbox.redis;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one daemon thread of the Redis rate limiters and barriers: it fires their timers (a waiter's
+ * due time, a timeout, the bound on a Redis call) and completes the futures they hand out. Redisson
+ * completes its own futures on its I/O threads, where a caller's callback must not run (a blocking
+ * Redisson call there fails), so every reply is handed over to this thread first. Callbacks attached
+ * to the futures run here too: keep them quick or move them on with an {@code ...Async} method.
+ */
+final class RedisTimer {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisTimer.class);
+
+    private static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+    private RedisTimer() {
+    }
+
+    static ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        return EXECUTOR.schedule(logged(task), Math.max(0L, delayNanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs {@code task} every {@code periodNanos}, first after one period. */
+    static ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long periodNanos) {
+        return EXECUTOR.scheduleAtFixedRate(logged(task), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    static void execute(Runnable task) {
+        EXECUTOR.execute(logged(task));
+    }
+
+    /** A task that logs what it throws instead of letting the executor swallow it (a periodic task keeps running). */
+    private static Runnable logged(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                log.error("signalbox-redis-timer: a task failed; this is a bug, please report it", e);
+            }
+        };
+    }
+
+    /**
+     * Refuses a blocking wait on this thread: the wait would be ended by this very thread (and its
+     * bound by a timer on it), so it would never end.
+     */
+    static void refuseBlockingWait(String subject) {
+        if (Thread.currentThread() instanceof TimerThread) {
+            throw new IllegalStateException(subject + ": a blocking wait on the signalbox-redis-timer thread would wait for"
+                    + " itself; use the async form, or move the callback off this thread (thenRunAsync and the like)");
+        }
+    }
+
+    private static ScheduledThreadPoolExecutor create() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new TimerThread(runnable);
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    private static final class TimerThread extends Thread {
+
+        TimerThread(Runnable task) {
+            super(task, "signalbox-redis-timer");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.signalbox.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.signalbox.annotation.Scope;
+import dev.signalbox.core.Permit;
+import dev.signalbox.core.PrimitiveListener;
+import dev.signalbox.core.Semaphore;
+import dev.signalbox.redis.testing.RedisServerExtension;
+
+@Timeout(90)
+class RedisSemaphoreTest {
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
+    private static final Duration LEASE = Duration.ofSeconds(5);
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private RedisInstances instances;
+
+    @BeforeEach
+    void start() {
+        instances = new RedisInstances(redis.server());
+    }
+
+    @AfterEach
+    void stop() {
+        instances.close();
+    }
+
+    @Test
+    void permitsAreNeverExceededAcrossInstances() throws Exception {
+        int capacity = 3;
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger mostInside = new AtomicInteger();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        for (String id : List.of("a", "b", "c")) {
+            Semaphore semaphore = instances.start(id, LEASE).semaphore("partner", null, capacity, PrimitiveListener.NONE);
+            assertThat(semaphore.scope()).isEqualTo(Scope.CLUSTER);
+            for (int t = 0; t < 4; t++) {
+                Runnable work = () -> {
+                    try {
+                        go.await();
+                        for (int i = 0; i < 10; i++) {
+                            try (Permit permit = semaphore.acquire(WAIT)) {
+                                mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                                Thread.sleep(2);
+                                inside.decrementAndGet();
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                };
+                threads.add(t % 2 == 0 ? Thread.ofPlatform().start(work) : Thread.ofVirtual().start(work));
+            }
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join(60_000);
+            assertThat(thread.isAlive()).isFalse();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(mostInside.get()).isBetween(2, capacity);
+    }
+
+    @Test
+    void eachHoldHasItsOwnPermitsAndRequestsForSeveralWaitForAllOfThem() throws Exception {
+        Semaphore a = instances.start("a", LEASE).semaphore("pool", "k", 3, PrimitiveListener.NONE);
+        Semaphore b = instances.start("b", LEASE).semaphore("pool", "k", 3, PrimitiveListener.NONE);
+        Permit one = a.acquire(WAIT);
+        Permit two = b.acquire(2, WAIT);
+        assertThat(a.tryAcquire()).isNull();
+        CompletableFuture<Permit> wantsTwo = a.acquireAsync(2, WAIT);
+        one.close();
+        Thread.sleep(200);
+        assertThat(wantsTwo).isNotDone();
+        two.close();
+        try (Permit both = wantsTwo.get(20, TimeUnit.SECONDS)) {
+            assertThat(b.tryAcquire(2)).isNull();
+            try (Permit last = b.tryAcquire()) {
+                assertThat(last).isNotNull();
+            }
+        }
+        assertThat(one.fencingToken()).isEmpty();
+        assertThatThrownBy(() -> a.acquire(4, WAIT)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 3");
+    }
+
+    @Test
+    void aCrashedHoldersPermitsReturnWithinOneLease() throws Exception {
+        RedisClusterPrimitives crashing = instances.start("crashing", Duration.ofSeconds(1));
+        Semaphore a = crashing.semaphore("crash", null, 2, PrimitiveListener.NONE);
+        Semaphore b = instances.start("b", Duration.ofSeconds(1)).semaphore("crash", null, 2, PrimitiveListener.NONE);
+        a.acquire(2, WAIT);
+        instances.crash(crashing);
+        try (Permit both = b.acquire(2, WAIT)) {
+            assertThat(both.isHeld()).isTrue();
+        }
+    }
+
+    @Test
+    void snapshotsCountThisInstancesHoldsAndWaiters() throws Exception {
+        Semaphore a = instances.start("a", LEASE).semaphore("snap", null, 2, PrimitiveListener.NONE);
+        try (Permit held = a.acquire(2, WAIT)) {
+            CompletableFuture<Permit> waiting = a.acquireAsync(WAIT);
+            assertThat(a.snapshot().active()).isEqualTo(2);
+            assertThat(a.snapshot().waiting()).isEqualTo(1);
+            assertThat(a.availablePermits()).isZero();
+            waiting.cancel(false);
+        }
+        assertThat(a.snapshot().waiting()).isZero();
+        assertThat(a.availablePermits()).isEqualTo(2);
+    }
+}
