@@ -32,7 +32,10 @@ public interface Acquirable extends Primitive {
      */
     Permit acquire(Duration timeout) throws InterruptedException;
 
-    /** Acquires if that is possible right now without overtaking a waiter; otherwise {@code null}. */
+    /**
+     * Acquires if that is possible right now; otherwise {@code null}. Whether it may overtake
+     * queued waiters is the primitive's ordering (for a lock or semaphore, its {@link Fairness}).
+     */
     Permit tryAcquire();
 
     /** Async wait with no timeout. */

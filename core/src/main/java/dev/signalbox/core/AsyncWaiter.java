@@ -42,6 +42,11 @@ final class AsyncWaiter<T> extends Waiter<T> {
         future.completeByPrimitive(owner.granted(this));
     }
 
+    @Override
+    boolean hasOwnThread() {
+        return false;
+    }
+
     /** Ends the wait without a grant; false when the grant (or another give-up) came first. */
     boolean giveUp(Outcome outcome, Throwable error) {
         if (!cancel()) {

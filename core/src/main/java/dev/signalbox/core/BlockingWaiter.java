@@ -9,6 +9,13 @@ import java.util.concurrent.locks.LockSupport;
 final class BlockingWaiter<T> extends Waiter<T> {
 
     private final Thread thread = Thread.currentThread();
+    /**
+     * True while the thread spins in {@link #spinUntilClaimed}, where it looks for its grant itself:
+     * {@link #wake()} then need not unpark it. Both sides write, then read the other side's volatile
+     * (the granter the status, then this; the waiter this, then the status), so a waiter that stops
+     * spinning either sees its grant or is unparked.
+     */
+    private volatile boolean spinning;
 
     BlockingWaiter(WaitOwner<T> owner, int amount, long arrivedAt) {
         super(owner, amount, arrivedAt);
@@ -16,11 +23,20 @@ final class BlockingWaiter<T> extends Waiter<T> {
 
     @Override
     void wake() {
-        LockSupport.unpark(thread);
+        if (!spinning) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
+    boolean hasOwnThread() {
+        return true;
     }
 
     /**
-     * Parks until granted, the deadline passes, or the thread is interrupted.
+     * Parks until granted (or, in an engine that lets a woken waiter compete, until it takes what
+     * it waits for: see {@link WaitOwner#claimBeforePark}), the deadline passes, or the thread is
+     * interrupted.
      *
      * <p>A grant that lands at the same moment as the timeout or interrupt wins: the caller then
      * gets what it was granted (with its interrupt status restored) rather than dropping it.
@@ -30,12 +46,11 @@ final class BlockingWaiter<T> extends Waiter<T> {
      * @throws InterruptedException if interrupted first (the waiter has then been abandoned)
      */
     boolean await(long timeoutNanos) throws InterruptedException {
-        spinBriefly();
         boolean timed = timeoutNanos != Long.MAX_VALUE;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         boolean interruptedAfterGrant = false;
         try {
-            while (!isGranted()) {
+            while (!spinUntilClaimed() && !owner.claimBeforePark(this)) {
                 if (Thread.interrupted()) {
                     if (cancel()) {
                         owner.abandon(this, Outcome.INTERRUPTED);
@@ -65,25 +80,43 @@ final class BlockingWaiter<T> extends Waiter<T> {
     }
 
     /**
-     * A hand-off often arrives within a microsecond or two: a short spin saves the park/unpark round
-     * trip, as the JDK's own queued synchronizers do. Virtual threads never spin: parking one is
-     * cheap, and spinning would hold its carrier.
+     * The first waiter in line often gets its turn within a microsecond or two (a hand-off, or
+     * permits freed for it to take): a short spin saves the park/unpark round trip, as the JDK's own
+     * queued synchronizers do. Only the first in line spins: the others would wait longer and, with
+     * more threads than cores, take processor time from the holder. Being first is read without the
+     * owner's lock ({@code prev} is null only at the head), so it is a hint; nothing depends on it
+     * being right. Virtual threads never spin: parking one is cheap, and spinning would hold its
+     * carrier.
+     *
+     * @return true when claimed (see {@link WaitOwner#claim})
      */
-    private void spinBriefly() {
-        if (thread.isVirtual()) {
-            return;
+    private boolean spinUntilClaimed() {
+        if (thread.isVirtual() || prev != null) {
+            return false;
         }
-        for (int i = 0; i < SPINS && !isGranted(); i++) {
-            Thread.onSpinWait();
+        spinning = true;
+        try {
+            for (int i = 0; i < SPINS; i++) {
+                if (owner.claim(this)) {
+                    return true;
+                }
+                if (prev != null) {
+                    return false;
+                }
+                Thread.onSpinWait();
+            }
+            return false;
+        } finally {
+            spinning = false;
         }
     }
 
     private static final int SPINS = 256;
 
-    /** Parks until granted, whatever interrupts arrive meanwhile; restores the interrupt status after. */
+    /** Parks until granted (or claimed), whatever interrupts arrive meanwhile; restores the interrupt status after. */
     void awaitUninterruptibly() {
         boolean interrupted = false;
-        while (!isGranted()) {
+        while (!spinUntilClaimed() && !owner.claimBeforePark(this)) {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;

@@ -11,7 +11,9 @@ import java.util.function.BooleanSupplier;
  * <p>A wait takes the {@link Permit} of the held lock: it frees the lock while waiting and always
  * re-acquires it before returning, whether signalled, timed out, interrupted or cancelled, so the
  * caller's try-with-resources stays correct. <b>Fairness:</b> waiters are signalled in FIFO order;
- * once signalled they queue for the lock behind its current waiters. <b>Timeouts:</b> a timed-out
+ * once signalled they re-acquire the lock like any other caller, in the lock's {@link Fairness}
+ * (with {@link Fairness#FIFO}, behind its current waiters; with {@link Fairness#BARGING}, a
+ * signalled waiter may get the lock before one signalled earlier). <b>Timeouts:</b> a timed-out
  * wait returns {@code false} (with the lock held again). <b>Cancellation:</b> cancelling an async
  * wait's future withdraws it from the condition; the lock is still re-acquired for the permit in the
  * background, and a {@code close()} of the permit meanwhile takes effect once it has been.

@@ -26,7 +26,7 @@ import java.util.function.Function;
  * <p><b>Fencing.</b> The permit of one key carries that key's {@link Permit#fencingToken()}; a
  * permit over several keys carries none (each key has its own token sequence).
  *
- * <p><b>Fairness</b> is each primitive's own (FIFO for locks and semaphores), key by key: a caller
+ * <p><b>Fairness</b> is each primitive's own (a lock's or semaphore's {@link Fairness}), key by key: a caller
  * waiting for its second key keeps its first one meanwhile. <b>Async</b> acquisitions chain the
  * keys' async waits, so no thread is parked; cancelling the returned future withdraws the pending
  * wait and releases the keys already acquired (if the final grant wins the race, the permit is

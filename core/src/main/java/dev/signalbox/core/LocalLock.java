@@ -1,5 +1,6 @@
 package dev.signalbox.core;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,10 +39,25 @@ final class LocalLock extends PermitPrimitive implements Lock {
             sync.remove(waiter);
             probe.waitEnded(waiter.arrivedAt, outcome);
         }
+
+        @Override
+        public boolean claim(Waiter<Void> waiter) {
+            return sync.claim(waiter);
+        }
+
+        @Override
+        public boolean claimBeforePark(Waiter<Void> waiter) {
+            return sync.claimBeforePark(waiter);
+        }
     };
 
-    LocalLock(String name, PrimitiveListener listener) {
-        super(name, 1, listener);
+    LocalLock(String name, Fairness fairness, PrimitiveListener listener) {
+        this(name, Objects.requireNonNull(fairness, "fairness").handOffAfterNanos(), listener);
+    }
+
+    /** With any starvation threshold: 0 is FIFO; tests also use {@link Long#MAX_VALUE}, barging that never hands off. */
+    LocalLock(String name, long handOffAfterNanos, PrimitiveListener listener) {
+        super(name, 1, handOffAfterNanos, listener);
         this.listener = listener;
     }
 

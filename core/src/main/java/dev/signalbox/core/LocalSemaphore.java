@@ -1,13 +1,19 @@
 package dev.signalbox.core;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /** The in-JVM {@link Semaphore}: a {@link PermitSync} with instrumentation. */
 final class LocalSemaphore extends PermitPrimitive implements Semaphore {
 
-    LocalSemaphore(String name, int permits, PrimitiveListener listener) {
-        super(name, permits, listener);
+    LocalSemaphore(String name, int permits, Fairness fairness, PrimitiveListener listener) {
+        this(name, permits, Objects.requireNonNull(fairness, "fairness").handOffAfterNanos(), listener);
+    }
+
+    /** With any starvation threshold: 0 is FIFO; tests also use {@link Long#MAX_VALUE}, barging that never hands off. */
+    LocalSemaphore(String name, int permits, long handOffAfterNanos, PrimitiveListener listener) {
+        super(name, permits, handOffAfterNanos, listener);
     }
 
     @Override

@@ -17,8 +17,9 @@ abstract class PermitPrimitive extends SyncPrimitive<Permit, PermitSync> impleme
     /** Null when uninstrumented. */
     private final HolderTracker holders;
 
-    PermitPrimitive(String name, int capacity, PrimitiveListener listener) {
-        super(name, new PermitSync(requireCapacity(name, capacity)), listener);
+    /** @param handOffAfterNanos see {@link Fairness#handOffAfterNanos()} */
+    PermitPrimitive(String name, int capacity, long handOffAfterNanos, PrimitiveListener listener) {
+        super(name, new PermitSync(requireCapacity(name, capacity), handOffAfterNanos), listener);
         this.capacity = capacity;
         this.holders = probe.on ? new HolderTracker(capacity) : null;
     }

@@ -93,6 +93,16 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
     }
 
     @Override
+    public final boolean claim(Waiter<P> waiter) {
+        return sync.claim(waiter);
+    }
+
+    @Override
+    public final boolean claimBeforePark(Waiter<P> waiter) {
+        return sync.claimBeforePark(waiter);
+    }
+
+    @Override
     public final void abandon(Waiter<P> waiter, Outcome outcome) {
         sync.remove(waiter);
         probe.waitEnded(waiter.arrivedAt, outcome);

@@ -22,13 +22,12 @@ final class WaitList {
             tail.next = w;
         }
         tail = w;
-        w.linked = true;
         size++;
     }
 
     /** Unlinks {@code w}; false when it was not (or no longer) in the list. */
     boolean remove(Waiter<?> w) {
-        if (!w.linked) {
+        if (!contains(w)) {
             return false;
         }
         if (w.prev == null) {
@@ -43,9 +42,13 @@ final class WaitList {
         }
         w.prev = null;
         w.next = null;
-        w.linked = false;
         size--;
         return true;
+    }
+
+    /** A linked waiter is the head or has a predecessor; an unlinked one has neither (remove clears its links). */
+    private boolean contains(Waiter<?> w) {
+        return w.prev != null || head == w;
     }
 
     /**

@@ -39,7 +39,8 @@ abstract class Waiter<T> {
     // Guarded by the owner's lock.
     Waiter<?> prev;
     Waiter<?> next;
-    boolean linked;
+    /** {@link System#nanoTime()} when queued, for engines that bound how long a waiter may be overtaken; else 0. */
+    long queuedAt;
 
     /** Written by the granter before the status CAS publishes it. */
     T value;
@@ -74,6 +75,16 @@ abstract class Waiter<T> {
         return status == GRANTED;
     }
 
-    /** Tells the waiter it was granted: unpark its thread or complete its future. Never under a lock. */
+    /**
+     * Tells the waiter it was granted (unpark its thread or complete its future), or, for a waiter
+     * that {@link #hasOwnThread()}, that it may now compete for free permits. Never under a lock.
+     */
     abstract void wake();
+
+    /**
+     * True for a blocking waiter: its thread can be woken to compete for free permits itself
+     * (through {@link WaitOwner#claim}), and waking it runs no caller code. False for an async
+     * waiter: it must be granted, and waking it completes a future, which runs callbacks.
+     */
+    abstract boolean hasOwnThread();
 }

@@ -22,6 +22,10 @@ final class Wakeups {
         if (granted.isEmpty()) {
             return;
         }
+        if (granted.size() == 1 && granted.get(0).hasOwnThread()) {
+            granted.get(0).wake(); // an unpark runs no caller code: nothing can recurse
+            return;
+        }
         ArrayDeque<Waiter<?>> pending = PENDING.get();
         if (pending != null) {
             pending.addAll(granted);

@@ -90,22 +90,25 @@ class ConditionTest {
 
     @Test
     void signalAllWakesEveryWaiterInOrderOfArrival() throws Exception {
+        // The order is observed as the order of re-acquiring the lock: only a FIFO lock keeps it.
+        Lock fifo = Lock.create("inventory-fifo", Fairness.FIFO, PrimitiveListener.NONE);
+        Condition ready = fifo.newCondition("ready");
         List<Integer> order = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             int index = i;
             threads.add(Thread.ofVirtual().start(() -> {
-                try (Permit held = lock.acquire()) {
-                    notEmpty.await(held);
+                try (Permit held = fifo.acquire()) {
+                    ready.await(held);
                     order.add(index);
                 } catch (InterruptedException e) {
                     throw new AssertionError(e);
                 }
             }));
-            Threads.awaitTrue("waiter " + i + " queued", () -> notEmpty.snapshot().waiting() == index + 1);
+            Threads.awaitTrue("waiter " + i + " queued", () -> ready.snapshot().waiting() == index + 1);
         }
-        try (Permit ignored = lock.acquire()) {
-            notEmpty.signalAll();
+        try (Permit ignored = fifo.acquire()) {
+            ready.signalAll();
         }
         Threads.joinAll(threads);
         assertThat(order).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);

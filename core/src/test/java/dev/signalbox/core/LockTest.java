@@ -11,16 +11,24 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** Behaviour common to both orderings; what differs between them is in {@link FairnessTest}. */
+@ParameterizedClass
+@EnumSource(Fairness.class)
 class LockTest {
 
     private final RecordingListener listener = new RecordingListener();
-    private final Lock lock = Lock.create("accounts", listener);
+    private final Lock lock;
+
+    LockTest(Fairness fairness) {
+        this.lock = Lock.create("accounts", fairness, listener);
+    }
 
     @AfterEach
     void lockIsFreeAndEveryWaitWasReported() {
@@ -167,8 +175,9 @@ class LockTest {
         assertThat(listener.count(Outcome.INTERRUPTED)).isEqualTo(1);
     }
 
+    /** Async waiters have no thread to compete with: in either mode each release hands the lock to the first. */
     @Test
-    void waitersAreServedInArrivalOrder() throws Exception {
+    void asyncWaitersAreServedInArrivalOrder() throws Exception {
         Permit holder = lock.acquire();
         List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<Void>> all = new ArrayList<>();

@@ -11,17 +11,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** Behaviour common to both orderings; what differs between them is in {@link FairnessTest}. */
+@ParameterizedClass
+@EnumSource(Fairness.class)
 class SemaphoreTest {
 
     private static final int PERMITS = 4;
     private final RecordingListener listener = new RecordingListener();
-    private final Semaphore semaphore = Semaphore.create("pdf-renderer", PERMITS, listener);
+    private final Semaphore semaphore;
+
+    SemaphoreTest(Fairness fairness) {
+        this.semaphore = Semaphore.create("pdf-renderer", PERMITS, fairness, listener);
+    }
 
     @AfterEach
     void permitsAreConservedAndNobodyIsLeftWaiting() {
@@ -51,19 +59,21 @@ class SemaphoreTest {
         assertThat(maxInside.get()).isLessThanOrEqualTo(PERMITS).isGreaterThan(1);
     }
 
-    /** A request for several permits waits at the head and holds back smaller requests behind it. */
+    /** A request for several permits waits at the head and holds back the smaller queued requests behind it. */
     @Test
-    void largeRequestIsNotStarvedBySmallOnes() throws Exception {
-        Permit held = semaphore.acquire(3, Durations.FOREVER);
+    void largeRequestAtTheHeadHoldsBackSmallerQueuedRequests() throws Exception {
+        Permit two = semaphore.acquire(2, Durations.FOREVER);
+        Permit one = semaphore.acquire(1, Durations.FOREVER);
         CompletableFuture<Permit> large = semaphore.acquireAsync(4, Durations.FOREVER);
+        CompletableFuture<Permit> small = semaphore.acquireAsync(2, Durations.FOREVER);
         assertThat(large).isNotDone();
-        assertThat(semaphore.tryAcquire()).as("one permit is free, but taking it would overtake the large request").isNull();
-        CompletableFuture<Permit> small = semaphore.acquireAsync(1, Durations.FOREVER);
-        assertThat(small).isNotDone();
+        assertThat(small).as("one permit free, two wanted").isNotDone();
 
-        held.close();
+        one.close();
+        assertThat(small).as("two permits free now, but the large request queued first").isNotDone();
+        two.close();
         Permit largePermit = large.get(30, TimeUnit.SECONDS);
-        assertThat(small).as("the small request queued behind the large one").isNotDone();
+        assertThat(small).isNotDone();
         largePermit.close();
         small.get(30, TimeUnit.SECONDS).close();
     }
@@ -150,13 +160,15 @@ class SemaphoreTest {
 
     @Test
     void removingABlockedHeadLetsTheWaitersBehindItIn() throws Exception {
-        Permit held = semaphore.acquire(2, Durations.FOREVER);
+        Permit two = semaphore.acquire(2, Durations.FOREVER);
+        Permit one = semaphore.acquire(1, Durations.FOREVER);
         CompletableFuture<Permit> large = semaphore.acquireAsync(4, Durations.FOREVER);
         CompletableFuture<Permit> small = semaphore.acquireAsync(2, Durations.FOREVER);
-        assertThat(small).isNotDone();
+        one.close();
+        assertThat(small).as("held back by the large request").isNotDone();
         large.cancel(false);
         small.get(30, TimeUnit.SECONDS).close();
-        held.close();
+        two.close();
         assertThat(listener.count(Outcome.CANCELLED)).isEqualTo(1);
     }
 

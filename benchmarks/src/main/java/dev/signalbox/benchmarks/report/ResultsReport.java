@@ -30,8 +30,16 @@ public final class ResultsReport {
     private ResultsReport() {
     }
 
-    /** One measured row. */
-    record Row(String group, String name, int threads, String params, double score, double error, String unit) {
+    /**
+     * One measured row; {@code maxWaitMicros} is the benchmark's secondary result of that name
+     * (the worst wait, see {@code ContendedLockBenchmark}), NaN for benchmarks that do not report it.
+     */
+    record Row(String group, String name, int threads, String params, double score, double error, String unit,
+            double maxWaitMicros) {
+
+        Row(String group, String name, int threads, String params, double score, double error, String unit) {
+            this(group, name, threads, params, score, error, unit, Double.NaN);
+        }
 
         boolean isSignalbox() {
             return name.toLowerCase(Locale.ROOT).startsWith("signalbox");
@@ -129,8 +137,11 @@ public final class ResultsReport {
                 map.forEach((name, value) -> params.add(name + " = " + value));
             }
             Map<?, ?> primary = (Map<?, ?>) result.get("primaryMetric");
+            double maxWait = result.get("secondaryMetrics") instanceof Map<?, ?> secondary
+                    && secondary.get("maxWaitMicros") instanceof Map<?, ?> wait ? Json.number(wait.get("score")) : Double.NaN;
             rows.add(new Row(group, full.substring(dot + 1), (int) Json.number(result.get("threads")), params.toString(),
-                    Json.number(primary.get("score")), Json.number(primary.get("scoreError")), (String) primary.get("scoreUnit")));
+                    Json.number(primary.get("score")), Json.number(primary.get("scoreError")), (String) primary.get("scoreUnit"),
+                    maxWait));
         }
         return rows;
     }
@@ -158,10 +169,14 @@ public final class ResultsReport {
             out.append("\n![Signalbox beside its peers, from this run](").append(chart).append(")\n");
         }
         groups(rows).forEach((title, group) -> {
-            out.append('\n').append(h).append(title).append("\n\n| benchmark | score | error (99.9%) |\n|---|---:|---:|\n");
+            boolean waits = group.stream().anyMatch(row -> !Double.isNaN(row.maxWaitMicros()));
+            out.append('\n').append(h).append(title).append(waits
+                    ? "\n\n| benchmark | score | error (99.9%) | max wait (µs) |\n|---|---:|---:|---:|\n"
+                    : "\n\n| benchmark | score | error (99.9%) |\n|---|---:|---:|\n");
             for (Row row : group) {
                 String name = row.isSignalbox() ? "**" + row.name() + "**" : row.name();
-                out.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", name, score(row.score()), score(row.error())));
+                out.append(String.format(Locale.ROOT, "| %s | %s | %s |", name, score(row.score()), score(row.error())))
+                        .append(waits ? " " + score(row.maxWaitMicros()) + " |\n" : "\n");
             }
         });
         out.append('\n').append(h).append("Footprints\n\n");

@@ -45,6 +45,33 @@ class ResultsReportTest {
     }
 
     @Test
+    void aContendedBenchmarksWorstWaitBecomesAColumnOfItsTable() {
+        String json = """
+                [
+                    {
+                        "benchmark" : "dev.signalbox.benchmarks.ContendedLockBenchmark.signalboxLock",
+                        "threads" : 8,
+                        "primaryMetric" : { "score" : 5.4, "scoreError" : 2.8, "scoreUnit" : "ops/us" },
+                        "secondaryMetrics" : { "maxWaitMicros" : { "score" : 8414.6, "scoreError" : "NaN", "scoreUnit" : "#" } }
+                    },
+                    {
+                        "benchmark" : "dev.signalbox.benchmarks.UncontendedBenchmark.signalboxLock",
+                        "threads" : 1,
+                        "primaryMetric" : { "score" : 20.0, "scoreError" : 1.0, "scoreUnit" : "ns/op" },
+                        "secondaryMetrics" : { }
+                    }
+                ]
+                """;
+        List<ResultsReport.Row> rows = ResultsReport.parse(json);
+
+        assertEquals(8414.6, rows.get(0).maxWaitMicros());
+        assertTrue(Double.isNaN(rows.get(1).maxWaitMicros()));
+        String report = ResultsReport.report(rows, new Properties(), "", 2, "");
+        assertTrue(report.contains("| benchmark | score | error (99.9%) | max wait (µs) |\n|---|---:|---:|---:|\n| **signalboxLock** | 5.40 | 2.80 | 8415 |"), report);
+        assertTrue(report.contains("| benchmark | score | error (99.9%) |\n|---|---:|---:|\n| **signalboxLock** | 20.00 | 1.00 |\n"), report);
+    }
+
+    @Test
     void aRatioWithinTheBoundIsMetAndOneBeyondItStatesTheGap() {
         List<ResultsReport.Row> rows = List.of(
                 row("SpringProxyBenchmark", "signalboxGuarded", 1, 90),
