@@ -9,6 +9,7 @@ import dev.signalbox.autoconfigure.ClusterMembers;
 import dev.signalbox.core.Condition;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;
+import dev.signalbox.core.Fairness;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.Snapshot;
 
@@ -81,7 +82,7 @@ final class RedisLock implements Lock, ClusterMembers {
         this.backend = backend;
         this.name = name;
         this.keys = RedisKeys.of(backend.settings.keyPrefix(), name, key);
-        Lock local = Lock.create(name);
+        Lock local = Lock.create(name, Fairness.FIFO, PrimitiveListener.NONE);
         LocalQueue queue = new LocalQueue() {
             @Override
             public CompletableFuture<Permit> acquireAsync(int permits, Duration timeout) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.signalbox.annotation.Scope;
 import dev.signalbox.autoconfigure.ClusterMembers;
 import dev.signalbox.core.Permit;
+import dev.signalbox.core.Fairness;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.Semaphore;
 import dev.signalbox.core.Snapshot;
@@ -58,7 +59,7 @@ final class RedisSemaphore implements Semaphore, ClusterMembers {
         this.name = name;
         this.capacity = capacity;
         this.keys = RedisKeys.of(backend.settings.keyPrefix(), name, key);
-        Semaphore local = Semaphore.create(name, capacity);
+        Semaphore local = Semaphore.create(name, capacity, Fairness.FIFO, PrimitiveListener.NONE);
         LocalQueue queue = new LocalQueue() {
             @Override
             public CompletableFuture<Permit> acquireAsync(int permits, Duration timeout) {
