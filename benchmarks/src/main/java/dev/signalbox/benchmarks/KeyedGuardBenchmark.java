@@ -66,7 +66,10 @@ public class KeyedGuardBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-        context = new AnnotationConfigApplicationContext(SignalboxAutoConfiguration.class, Beans.class);
+        context = new AnnotationConfigApplicationContext(Beans.class, SignalboxAutoConfiguration.class);
+        if (context.getBeansOfType(dev.signalbox.autoconfigure.MicrometerPrimitiveMetrics.class).isEmpty()) {
+            throw new IllegalStateException("metrics are off in the benchmark's context: register the MeterRegistry before the auto-configuration");
+        }
         guarded = context.getBean(KeyedService.class);
         KeyedRegistry<String, Lock> annotatedExisting = context.getBean(SignalboxRegistry.class).keyedLocks(EXISTING);
         for (int i = 0; i < KEYS; i++) {

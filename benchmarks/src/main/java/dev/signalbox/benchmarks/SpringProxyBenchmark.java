@@ -75,10 +75,13 @@ public class SpringProxyBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-        context = new AnnotationConfigApplicationContext(SignalboxAutoConfiguration.class, Beans.class);
+        context = new AnnotationConfigApplicationContext(Beans.class, SignalboxAutoConfiguration.class);
         concurrencyLimited = context.getBean("concurrencyLimited", Service.class);
         guarded = context.getBean("guarded", Service.class);
         rateLimited = context.getBean("rateLimited", Service.class);
+        if (context.getBeansOfType(dev.signalbox.autoconfigure.MicrometerPrimitiveMetrics.class).isEmpty()) {
+            throw new IllegalStateException("metrics are off in the benchmark's context: register the MeterRegistry before the auto-configuration");
+        }
         ProxyFactory factory = new ProxyFactory(new Service());
         factory.setProxyTargetClass(true);
         factory.addAdvice((MethodInterceptor) invocation -> invocation.proceed());

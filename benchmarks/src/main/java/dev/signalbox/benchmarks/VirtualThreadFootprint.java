@@ -83,7 +83,7 @@ public final class VirtualThreadFootprint {
         }, () -> semaphore.snapshot().waiting(), heldCore::close);
 
         try (AnnotationConfigApplicationContext context =
-                new AnnotationConfigApplicationContext(SignalboxAutoConfiguration.class, Beans.class)) {
+                new AnnotationConfigApplicationContext(Beans.class, SignalboxAutoConfiguration.class)) {
             Waiter waiter = context.getBean(Waiter.class);
             Semaphore guard = context.getBean(SignalboxRegistry.class).semaphore(Waiter.GUARD, PERMITS);
             Permit heldGuard = guard.acquire(PERMITS, Durations.FOREVER);

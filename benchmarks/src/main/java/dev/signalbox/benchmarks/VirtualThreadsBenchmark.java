@@ -56,8 +56,11 @@ public class VirtualThreadsBenchmark {
 
     @Setup(Level.Trial)
     public void start() {
-        context = new AnnotationConfigApplicationContext(SignalboxAutoConfiguration.class, Beans.class);
+        context = new AnnotationConfigApplicationContext(Beans.class, SignalboxAutoConfiguration.class);
         guarded = context.getBean(Work.class);
+        if (context.getBeansOfType(dev.signalbox.autoconfigure.MicrometerPrimitiveMetrics.class).isEmpty()) {
+            throw new IllegalStateException("metrics are off in the benchmark's context: register the MeterRegistry before the auto-configuration");
+        }
     }
 
     @TearDown(Level.Trial)
