@@ -77,7 +77,7 @@ final class ClusterGate {
             }
             throw e;
         } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
+            throw RedisRoundTrip.rethrow(e.getCause());
         }
     }
 
@@ -90,7 +90,7 @@ final class ClusterGate {
                 acquisition.join();
             } catch (java.util.concurrent.CompletionException e) {
                 if (!(e.getCause() instanceof GuardTimeoutException)) {
-                    throw rethrow(e.getCause());
+                    throw RedisRoundTrip.rethrow(e.getCause());
                 }
             }
         }
@@ -125,16 +125,6 @@ final class ClusterGate {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static RuntimeException rethrow(Throwable cause) {
-        if (cause instanceof RuntimeException e) {
-            return e;
-        }
-        if (cause instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(cause);
     }
 
     /**

@@ -308,7 +308,7 @@ public final class RedisBarrier implements Barrier {
         try {
             return future.get();
         } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
+            throw RedisRoundTrip.rethrow(e.getCause());
         } catch (InterruptedException e) {
             CompletableFuture<Integer> local = future.party.delegated();
             if (local != null) {
@@ -531,16 +531,6 @@ public final class RedisBarrier implements Barrier {
         if (instrumented) {
             listener.onWaitEnded(this, System.nanoTime() - arrivedAt, outcome);
         }
-    }
-
-    private static RuntimeException rethrow(Throwable cause) {
-        if (cause instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (cause instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException(cause);
     }
 
     /** This instance's view, without asking Redis: {@code waiting} counts this instance's parties in a generation. */

@@ -246,7 +246,7 @@ public final class RedisRateLimiter implements RateLimiter {
         try {
             waiter.future.get();
         } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
+            throw RedisRoundTrip.rethrow(e.getCause());
         } catch (InterruptedException e) {
             if (waiter.withdraw(Outcome.INTERRUPTED, null)) {
                 throw e;
@@ -256,7 +256,7 @@ public final class RedisRateLimiter implements RateLimiter {
             try {
                 waiter.future.get(RedisRoundTrip.UNTIMED_BOUND.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException failed) {
-                throw rethrow(failed.getCause());
+                throw RedisRoundTrip.rethrow(failed.getCause());
             } catch (TimeoutException | InterruptedException | CancellationException undecided) {
                 throw e;
             }
@@ -446,16 +446,6 @@ public final class RedisRateLimiter implements RateLimiter {
         if (instrumented) {
             listener.onWaitEnded(this, System.nanoTime() - arrivedAt, outcome);
         }
-    }
-
-    private static RuntimeException rethrow(Throwable cause) {
-        if (cause instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (cause instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException(cause);
     }
 
     private void checkPermits(int permits) {

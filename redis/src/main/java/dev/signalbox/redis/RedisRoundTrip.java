@@ -122,6 +122,17 @@ final class RedisRoundTrip {
         return e;
     }
 
+    /** The failure of a wait, to throw from a blocking call: runtime exceptions as they are, errors thrown, the rest wrapped. */
+    static RuntimeException rethrow(Throwable cause) {
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(cause);
+    }
+
     /**
      * Any failure of a Redis call means Redis could not serve it: Redisson's own exceptions, and also
      * Netty's when a connection closes under the call ({@code ClosedChannelException} and the like).
