@@ -167,7 +167,7 @@ final class ClusterGate {
 
     /** Releases a hand-over's hold in Redis (and its members entry); completes when Redis has answered or failed. */
     CompletableFuture<?> release(LocalHandOver handOver) {
-        members.remove(handOver.entry, handOver.registered, false);
+        handOver.entry.remove();
         if (backend.availability.knownDown()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -234,9 +234,10 @@ final class ClusterGate {
     }
 
     /**
-     * Holders and waiters across instances, from Redis ({@link RedisMembers}, one round trip). This
-     * instance's waiters are counted here, all of them; other instances' waiters are those waiting
-     * in Redis, the head of each local queue.
+     * Holders and waiters across instances, from Redis ({@link RedisMembers}, one round trip), and this
+     * instance's own from memory: all of its holds in Redis (also those too short-lived to be written
+     * there yet) and all of its waiters; other instances' waiters are those waiting in Redis, the head
+     * of each local queue. Local-fallback holds are not cluster holds and are not listed.
      */
     static List<Member> members(RedisBackend backend, RedisKeys keys, List<ClusterGate> gates) {
         List<Member> read;
@@ -251,12 +252,17 @@ final class ClusterGate {
         }
         Map<String, Member> byInstanceAndRole = new LinkedHashMap<>();
         for (Member member : read) {
-            if (member.role().equals("waiter") && member.instance().equals(backend.instance)) {
-                continue; // counted from this instance's own queue below
+            if (member.instance().equals(backend.instance)) {
+                continue; // this instance's own are listed from memory below
             }
             add(byInstanceAndRole, member);
         }
         for (ClusterGate gate : gates) {
+            for (ClusterHold hold : gate.holds) {
+                if (hold instanceof RedisHold && hold.isHeld() && !hold.isLost()) {
+                    add(byInstanceAndRole, new Member(backend.instance, "holder", hold.permits, hold.since()));
+                }
+            }
             for (ClusterAcquisition acquisition : gate.waiting) {
                 add(byInstanceAndRole, new Member(backend.instance, "waiter", 1, acquisition.arrivedAtInstant()));
             }

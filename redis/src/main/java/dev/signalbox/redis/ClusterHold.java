@@ -46,6 +46,10 @@ abstract sealed class ClusterHold implements ClusterPermit permits RedisHold, Fa
         return !closed.get();
     }
 
+    final Instant since() {
+        return since;
+    }
+
     final boolean isClosed() {
         return closed.get();
     }

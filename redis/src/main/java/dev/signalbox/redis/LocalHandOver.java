@@ -1,7 +1,5 @@
 package dev.signalbox.redis;
 
-import java.util.concurrent.CompletableFuture;
-
 import dev.signalbox.redis.HoldEngine.Grant;
 
 /**
@@ -31,9 +29,8 @@ final class LocalHandOver {
     final Grant grant;
     /** When the granting command was sent (the lease runs from no earlier). */
     final long grantedAt;
-    /** This grant's entry in the members registry, and its write; kept across hand-overs. */
-    final String entry;
-    final CompletableFuture<?> registered;
+    /** This grant's entry in the members registry; kept across hand-overs. */
+    final RedisMembers.HolderEntry entry;
     /** The sequence of the hold that has it now. */
     final int sequence;
     /** When Redis last confirmed the grant (carried from hold to hold). */
@@ -41,12 +38,11 @@ final class LocalHandOver {
     /** Shared by every hold of one Redis grant: set once Redis shows another instance waiting. */
     final OthersWaiting othersWaiting;
 
-    LocalHandOver(Grant grant, long grantedAt, String entry, CompletableFuture<?> registered, int sequence, long confirmedAt,
+    LocalHandOver(Grant grant, long grantedAt, RedisMembers.HolderEntry entry, int sequence, long confirmedAt,
             OthersWaiting othersWaiting) {
         this.grant = grant;
         this.grantedAt = grantedAt;
         this.entry = entry;
-        this.registered = registered;
         this.sequence = sequence;
         this.confirmedAt = confirmedAt;
         this.othersWaiting = othersWaiting;

@@ -24,8 +24,9 @@ import io.netty.util.Timeout;
 /**
  * What every cluster primitive of one {@link RedisClusterPrimitives} shares: the Redisson client,
  * the settings, the {@link RedisAvailability}, the ids of holds, and the lease check of every hold of
- * this instance: one sweep every third of a lease asks Redis whether each hold is still ours (and
- * renews semaphore permits; Redisson's watchdog renews lock holds).
+ * this instance: a sweep every 100ms (or third of a lease, if shorter) registers the holds that have
+ * lasted that long for other instances' {@code members()}, and asks Redis, every third of a lease
+ * per hold, whether it is still ours (renewing semaphore permits; Redisson's watchdog renews lock holds).
  *
  * <p><b>The lease</b> is the Redisson client's {@code lockWatchdogTimeout}: Redisson's watchdog keeps
  * lock and read-write holds alive with it, and semaphore permits are given the same lease. A client
@@ -42,6 +43,8 @@ final class RedisBackend {
     static final long MIN_COMMAND_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** The most time a single command is given; a longer silence counts as Redis being unavailable. */
     private static final long MAX_COMMAND_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** How often the holds of this instance are visited (see {@link RedisHold#tick}). */
+    static final long SWEEP_NANOS = RedisMembers.REGISTER_AFTER_NANOS;
 
     private static final Logger log = LoggerFactory.getLogger(RedisClusterPrimitives.class);
     /** Synthetic Redisson thread ids, one per attempt; negative, so never a real thread's id. Shared by the process. */
@@ -165,16 +168,18 @@ final class RedisBackend {
         renewed.remove(hold);
     }
 
+    /** Visits every hold often enough to register it in time and to check its lease every third of it. */
     private void scheduleRenewals() {
         schedule(() -> {
             if (closed) {
                 return;
             }
+            long now = System.nanoTime();
             for (RedisHold hold : renewed) {
-                hold.renew();
+                hold.tick(now);
             }
             scheduleRenewals();
-        }, leaseNanos / 3);
+        }, Math.min(SWEEP_NANOS, leaseNanos / 3));
     }
 
     /** Stops checking leases (Redisson's watchdog keeps lock holds alive until they are released or the client stops). */

@@ -24,15 +24,16 @@ final class RedisHold extends ClusterHold {
     private static final Logger log = LoggerFactory.getLogger(RedisClusterPrimitives.class);
 
     private final Grant grant;
-    private final String entry;
+    private final RedisMembers.HolderEntry entry;
     private final long token;
-    private final CompletableFuture<?> registered;
     /** When the Redis grant's command was sent; the same for every hold it is handed to. */
     private final long grantedAt;
     /** 0 for the Redis grant, then one more with each local hand-over of it (locks only). */
     private final int sequence;
     private final LocalHandOver.OthersWaiting othersWaiting;
     private volatile long confirmedAt;
+    /** When the last lease check was sent (or the grant's command, before the first). */
+    private volatile long checkedAt;
     private volatile boolean renewing;
     private volatile boolean lost;
 
@@ -46,13 +47,13 @@ final class RedisHold extends ClusterHold {
             Thread thread) {
         super(gate, local, permits, thread);
         this.grant = grant;
-        this.entry = gate.members.holderEntry(holdId, permits, sinceMillis);
+        this.entry = gate.members.holder(holdId, permits, sinceMillis);
         this.sequence = 0;
         this.token = gate.engine.handsOver() ? LocalHandOver.token(grant, 0) : grant.token();
         this.grantedAt = grantSent;
         this.confirmedAt = grantSent;
+        this.checkedAt = grantSent;
         this.othersWaiting = new LocalHandOver.OthersWaiting();
-        this.registered = gate.members.add(entry, false);
     }
 
     /** A Redis hold a local predecessor handed over: the same grant, lease and members entry, the next token. */
@@ -60,11 +61,11 @@ final class RedisHold extends ClusterHold {
         super(gate, local, permits, thread);
         this.grant = handedOver.grant;
         this.entry = handedOver.entry;
-        this.registered = handedOver.registered;
         this.sequence = handedOver.sequence;
         this.token = LocalHandOver.token(grant, sequence);
         this.grantedAt = handedOver.grantedAt;
         this.confirmedAt = handedOver.confirmedAt;
+        this.checkedAt = handedOver.confirmedAt;
         this.othersWaiting = handedOver.othersWaiting;
     }
 
@@ -82,17 +83,29 @@ final class RedisHold extends ClusterHold {
         } else if (!gate.backend.track(this)) {
             lose("the cluster backend was closed, so nothing checks the lease");
         } else if (waited) {
-            renew(); // the grant came at an unknown moment of a Redisson wait: confirm it now rather than at the next sweep
+            check(System.nanoTime()); // the grant came at an unknown moment of a Redisson wait: confirm it now
         }
     }
 
-    /** Called by the backend's sweep, every third of a lease. */
-    void renew() {
+    /**
+     * Called by the backend's sweep ({@link RedisBackend#SWEEP_NANOS}): writes the members entry once
+     * the Redis grant has lasted {@link RedisMembers#REGISTER_AFTER_NANOS}, and checks the lease every
+     * third of it.
+     */
+    void tick(long now) {
         if (isClosed() || lost) {
             stopRenewal();
             return;
         }
-        long now = System.nanoTime();
+        if (now - grantedAt >= RedisMembers.REGISTER_AFTER_NANOS && !entry.isWritten()) {
+            entry.write();
+        }
+        if (now - checkedAt >= gate.backend.leaseNanos / 3) {
+            check(now);
+        }
+    }
+
+    private void check(long now) {
         if (now - confirmedAt >= gate.backend.leaseNanos) {
             lose("Redis has not confirmed a renewal for " + TimeUnit.NANOSECONDS.toMillis(now - confirmedAt)
                     + "ms, longer than the lease of " + gate.backend.leaseMillis + "ms");
@@ -102,6 +115,7 @@ final class RedisHold extends ClusterHold {
             return;
         }
         renewing = true;
+        checkedAt = now;
         gate.engine.confirm(grant).whenComplete((ours, error) -> {
             renewing = false;
             if (error != null || isClosed()) {
@@ -109,7 +123,9 @@ final class RedisHold extends ClusterHold {
             }
             if (ours) {
                 confirmedAt = Math.max(confirmedAt, now);
-                gate.members.add(entry, false);
+                if (entry.isWritten()) {
+                    entry.write(); // refreshed with the lease
+                }
             } else {
                 lose("Redis no longer has it (its lease ran out while this process or Redis was unreachable or paused,"
                         + " or Redis restarted)");
@@ -137,10 +153,10 @@ final class RedisHold extends ClusterHold {
     void giveBack() {
         stopRenewal();
         if (mayHandOver()) {
-            gate.handOver(new LocalHandOver(grant, grantedAt, entry, registered, sequence + 1, confirmedAt, othersWaiting), local);
+            gate.handOver(new LocalHandOver(grant, grantedAt, entry, sequence + 1, confirmedAt, othersWaiting), local);
             return;
         }
-        gate.members.remove(entry, registered, false);
+        entry.remove();
         if (gate.backend.availability.knownDown()) {
             gate.closeLocal(local); // the hold ends with its lease; waiting for a dead Redis would only hold up local callers
             return;

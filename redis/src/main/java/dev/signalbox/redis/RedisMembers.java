@@ -19,12 +19,19 @@ import dev.signalbox.autoconfigure.ClusterMembers.Member;
  * ({@code members()}); bookkeeping only, never consulted to grant anything. Two Redisson sorted sets,
  * {@link RedisKeys#holders()} and {@link RedisKeys#waiting()}, of entries
  * {@code holdId|instance|since|permits} scored by when they expire (this instance's clock, one lease
- * ahead). A holder's entry is refreshed with each lease check; a waiter's is written when it starts
- * waiting in Redis (only the heads of local queues do). Each write also sets the key to expire one
- * lease later, and the last removal deletes it, so idle keys leave nothing behind. Writes are
- * pipelined ({@link RBatch}) and not waited for; failures are ignored (the entry expires).
+ * ahead). A waiter's entry is written when it starts waiting in Redis (only the heads of local
+ * queues do). A holder's entry ({@link HolderEntry}) is written only once the hold has lasted
+ * {@link #REGISTER_AFTER_NANOS}, then refreshed with each lease check: the holds that matter to an
+ * operator are the long ones, and a short hold then costs Redis exactly the commands of Redisson's
+ * own lock. An instance lists its own holders from memory, so only other instances miss holds shorter
+ * than that. Each write also sets the key to expire one lease later, and the last removal deletes it,
+ * so idle keys leave nothing behind. Writes are pipelined ({@link RBatch}) and not waited for;
+ * failures are ignored (the entry expires).
  */
 final class RedisMembers {
+
+    /** How long a hold lasts before other instances see it in {@code members()}. */
+    static final long REGISTER_AFTER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
 
     private final RedisBackend backend;
     private final RedisKeys keys;
@@ -34,8 +41,8 @@ final class RedisMembers {
         this.keys = keys;
     }
 
-    String holderEntry(String holdId, int permits, long sinceMillis) {
-        return holdId + "|" + backend.instance + "|" + sinceMillis + "|" + permits;
+    HolderEntry holder(String holdId, int permits, long sinceMillis) {
+        return new HolderEntry(holdId + "|" + backend.instance + "|" + sinceMillis + "|" + permits);
     }
 
     String waiterEntry(String holdId, long sinceMillis) {
@@ -96,5 +103,41 @@ final class RedisMembers {
 
     private RScoredSortedSet<String> set(boolean waiter) {
         return backend.client.getScoredSortedSet(key(waiter), StringCodec.INSTANCE);
+    }
+
+    /**
+     * A holder's entry: written on the first {@link #write()} (once the hold has lasted
+     * {@link #REGISTER_AFTER_NANOS}), refreshed by the later ones, removed once; a write after the
+     * removal writes nothing. Shared by the local holds a Redis grant is handed over to.
+     */
+    final class HolderEntry {
+
+        private final String value;
+        /** The last write, null until the first; removals wait for it so they cannot overtake it. */
+        private CompletableFuture<?> written;
+        private boolean removed;
+
+        private HolderEntry(String value) {
+            this.value = value;
+        }
+
+        synchronized void write() {
+            if (!removed) {
+                written = add(value, false);
+            }
+        }
+
+        synchronized boolean isWritten() {
+            return written != null;
+        }
+
+        synchronized void remove() {
+            if (!removed) {
+                removed = true;
+                if (written != null) {
+                    RedisMembers.this.remove(value, written, false);
+                }
+            }
+        }
     }
 }

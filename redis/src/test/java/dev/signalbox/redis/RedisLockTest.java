@@ -307,6 +307,9 @@ class RedisLockTest {
             assertThat(seenFromA).extracting(Member::instance, Member::role, Member::count)
                     .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("instance-a", "holder", 1),
                             org.assertj.core.groups.Tuple.tuple("instance-b", "waiter", 1));
+            // Other instances see a hold once it has lasted RedisMembers.REGISTER_AFTER_NANOS.
+            Eventually.await("a's hold is written for other instances", Duration.ofSeconds(10),
+                    () -> ((ClusterMembers) b).members().stream().anyMatch(m -> m.role().equals("holder")));
             List<Member> seenFromB = ((ClusterMembers) b).members();
             assertThat(seenFromB).extracting(Member::instance, Member::role, Member::count)
                     .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("instance-a", "holder", 1),
@@ -314,6 +317,21 @@ class RedisLockTest {
             first.cancel(false);
             second.cancel(false);
         }
+    }
+
+    @Test
+    void aHoldIsWrittenForOtherInstancesOnceItLastsAndRemovedOnRelease() throws Exception {
+        Lock a = instances.start("a", LEASE).lock("entry", "k", PrimitiveListener.NONE);
+        try (Permit held = a.acquire(WAIT)) {
+            assertThat(((ClusterMembers) a).members()).as("this instance lists its own hold at once")
+                    .extracting(Member::instance, Member::role, Member::count)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("a", "holder", 1));
+            Eventually.await("the hold is written after " + RedisMembers.REGISTER_AFTER_NANOS / 1_000_000 + "ms",
+                    Duration.ofSeconds(10), () -> redis.server().command("ZCARD", "signalbox:{entry:k}:holders").equals(":1"));
+        }
+        Eventually.await("the entry is removed on release", Duration.ofSeconds(10),
+                () -> redis.server().command("EXISTS", "signalbox:{entry:k}:holders").equals(":0"));
+        assertThat(((ClusterMembers) a).members()).isEmpty();
     }
 
     @Test
