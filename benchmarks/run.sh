@@ -38,6 +38,8 @@ done
 jmh virtual-threads '\.VirtualThreadsBenchmark\.' $batches
 "$java" -Xmx3g -cp "$jar" dev.signalbox.benchmarks.AsyncWaiterFootprint 1000000 "$out/async.properties"
 "$java" -Xmx3g -cp "$jar" dev.signalbox.benchmarks.VirtualThreadFootprint 100000 "$out/virtual-threads.properties"
+# The uncontended cluster-lock ratios, interleaved round by round (see ClusterLockInterleaved).
+"$java" -cp "$jar" dev.signalbox.benchmarks.ClusterLockInterleaved 40 "$out/cluster.properties"
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //' || true)
 note="$(date -u +%F), $mode mode (time-based: JMH $iterations; batches: $batches), $("$java" -version 2>&1 | head -1), $(nproc) cores${cpu:+ ($cpu)}, load average (1, 5, 15 min) when the run started: $load."
 if awk -v busy="${load%% *}" -v cores="$(nproc)" 'BEGIN { exit !(busy + 0 > cores + 0) }'; then
@@ -45,5 +47,5 @@ if awk -v busy="${load%% *}" -v cores="$(nproc)" 'BEGIN { exit !(busy + 0 > core
 fi
 "$java" -cp "$jar" dev.signalbox.benchmarks.report.ResultsReport --json "$out/uncontended.json" \
   --json "$out/contended-2.json" --json "$out/contended-8.json" --json "$out/virtual-threads.json" \
-  --facts "$out/async.properties" --facts "$out/virtual-threads.properties" \
+  --facts "$out/async.properties" --facts "$out/virtual-threads.properties" --facts "$out/cluster.properties" \
   --md benchmarks/results.md --svg benchmarks/results.svg --splice BENCHMARKS.md --note "$note"

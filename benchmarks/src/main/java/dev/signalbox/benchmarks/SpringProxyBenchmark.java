@@ -66,6 +66,8 @@ public class SpringProxyBenchmark {
 
     private AnnotationConfigApplicationContext context;
     private AnnotationConfigApplicationContext resilience4jContext;
+    private AnnotationConfigApplicationContext withoutMicrometerContext;
+    private Service guardedWithoutMicrometer;
     private Service plain;
     private Service concurrencyLimited;
     private Service guarded;
@@ -86,6 +88,8 @@ public class SpringProxyBenchmark {
         factory.setProxyTargetClass(true);
         factory.addAdvice((MethodInterceptor) invocation -> invocation.proceed());
         plain = (Service) factory.getProxy();
+        withoutMicrometerContext = new AnnotationConfigApplicationContext(WithoutMicrometerBeans.class, SignalboxAutoConfiguration.class);
+        guardedWithoutMicrometer = withoutMicrometerContext.getBean("guarded", Service.class);
         resilience4jContext = new AnnotationConfigApplicationContext(Resilience4jBeans.class);
         resilience4jBulkheadAnnotated = resilience4jContext.getBean("bulkheadAnnotated", Service.class);
         resilience4jRateLimiterAnnotated = resilience4jContext.getBean("rateLimiterAnnotated", Service.class);
@@ -102,6 +106,7 @@ public class SpringProxyBenchmark {
     @TearDown(Level.Trial)
     public void stop() {
         context.close();
+        withoutMicrometerContext.close();
         resilience4jContext.close();
     }
 
@@ -118,6 +123,15 @@ public class SpringProxyBenchmark {
     @Benchmark
     public int signalboxGuarded() {
         return guarded.work();
+    }
+
+    /**
+     * {@link #signalboxGuarded} in a context without a {@code MeterRegistry}: no Micrometer timers, only
+     * the counters behind {@code /actuator/signalbox}. The difference is what the wait and hold histograms cost.
+     */
+    @Benchmark
+    public int signalboxGuardedWithoutMicrometer() {
+        return guardedWithoutMicrometer.work();
     }
 
     @Benchmark
@@ -189,6 +203,16 @@ public class SpringProxyBenchmark {
         @Bean
         Service rateLimited() {
             return new RateLimitedService();
+        }
+    }
+
+    /** The {@code @Guarded} service alone, with no {@code MeterRegistry}. */
+    @Configuration(proxyBeanMethods = false)
+    public static class WithoutMicrometerBeans {
+
+        @Bean
+        Service guarded() {
+            return new GuardedService();
         }
     }
 

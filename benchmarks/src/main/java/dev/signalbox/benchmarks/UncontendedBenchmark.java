@@ -17,6 +17,8 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,6 +62,8 @@ public class UncontendedBenchmark {
     private final Bucket bucket = Bucket.builder()
             .addLimit(limit -> limit.capacity(PLENTY).refillGreedy(PLENTY, Duration.ofSeconds(1))).build();
     private Timer holdTimer;
+    private Lock prometheusMeteredLock;
+    private Timer prometheusHoldTimer;
     private int counter;
 
     @Setup
@@ -69,6 +73,9 @@ public class UncontendedBenchmark {
         SignalboxRegistry registry = new SignalboxRegistry(new MicrometerPrimitiveMetrics(meters, metrics));
         meteredLock = registry.lock("bench-metered");
         holdTimer = Timer.builder("bench.hold").publishPercentileHistogram().register(meters);
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        prometheusMeteredLock = new SignalboxRegistry(new MicrometerPrimitiveMetrics(prometheus, metrics)).lock("bench-metered");
+        prometheusHoldTimer = Timer.builder("bench.hold").publishPercentileHistogram().register(prometheus);
     }
 
     @Benchmark
@@ -161,6 +168,27 @@ public class UncontendedBenchmark {
         } finally {
             reentrantLock.unlock();
             holdTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** {@link #signalboxLockWithMicrometer} with the registry a Prometheus scrape reads ({@code PrometheusMeterRegistry}). */
+    @Benchmark
+    public int signalboxLockWithPrometheus() throws InterruptedException {
+        try (Permit ignored = prometheusMeteredLock.acquire()) {
+            return ++counter;
+        }
+    }
+
+    /** {@link #reentrantLockWithMicrometerTimer} with a {@code PrometheusMeterRegistry} timer. */
+    @Benchmark
+    public int reentrantLockWithPrometheusTimer() {
+        long start = System.nanoTime();
+        reentrantLock.lock();
+        try {
+            return ++counter;
+        } finally {
+            reentrantLock.unlock();
+            prometheusHoldTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 }

@@ -67,10 +67,13 @@ class BenchmarkSmokeTest {
         Path threadFacts = dir.resolve("virtual-threads.properties");
         AsyncWaiterFootprint.main(new String[] {"20000", asyncFacts.toString()});
         VirtualThreadFootprint.main(new String[] {Integer.toString(SMOKE_VIRTUAL_THREADS), threadFacts.toString()});
+        Path clusterFacts = dir.resolve("cluster.properties");
+        ClusterLockInterleaved.main(new String[] {"2", clusterFacts.toString()});
 
         Path markdown = dir.resolve("results.md");
         ResultsReport.main(new String[] {"--json", oneThread.toString(), "--json", twoThreads.toString(),
                 "--facts", asyncFacts.toString(), "--facts", threadFacts.toString(),
+                "--facts", clusterFacts.toString(),
                 "--md", markdown.toString(), "--svg", dir.resolve("results.svg").toString(), "--note", "smoke pass"});
         String report = Files.readString(markdown);
         for (String name : measured) {
@@ -79,6 +82,7 @@ class BenchmarkSmokeTest {
         }
         assertTrue(report.contains("drained in FIFO order: yes"), "async waiters were not granted in FIFO order:\n" + report);
         assertTrue(report.contains(String.format(Locale.ROOT, "%,d virtual threads waiting", SMOKE_VIRTUAL_THREADS)), report);
+        assertTrue(report.contains("against Redisson's own lock (interleaved rounds, median ratio) | "), report);
     }
 
     /** One iteration of 100 ms, no warmup, in this JVM; a failing benchmark fails the run. */

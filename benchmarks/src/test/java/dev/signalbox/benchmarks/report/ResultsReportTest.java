@@ -106,6 +106,27 @@ class ResultsReportTest {
     }
 
     @Test
+    void theUncontendedClusterTargetsComeFromTheInterleavedRatios() {
+        Properties facts = new Properties();
+        facts.setProperty("cluster.signalboxClusterLock.micros", "330.0");
+        facts.setProperty("cluster.redissonLock.micros", "300.0");
+        facts.setProperty("cluster.redisGet.micros", "60.0");
+        facts.setProperty("cluster.ratio.redissonLock", "1.100");
+        facts.setProperty("cluster.ratio.redisGet", "5.500");
+
+        List<Targets.Check> cluster = Targets.evaluate(List.of(), facts).stream()
+                .filter(c -> c.target() == 8 && c.what().contains("interleaved")).toList();
+
+        assertEquals(3, cluster.size());
+        assertEquals(Targets.Status.MET, cluster.get(0).status());
+        assertEquals("330.0 us/op", cluster.get(0).signalbox());
+        assertEquals("300.0 us/op", cluster.get(0).peer());
+        assertEquals(Targets.Status.NOT_MEASURED, cluster.get(1).status(), "no fenced-lock ratio in these facts");
+        assertEquals(Targets.Status.NOT_MET, cluster.get(2).status());
+        assertEquals("not met: 5.50x, 175% over the bound", cluster.get(2).verdict());
+    }
+
+    @Test
     void splicesTheSectionBetweenTheMarkersAndRefusesADocumentWithoutThem() {
         String document = "# Title\n\nprose\n" + ResultsReport.BEGIN + "\nold figures\n" + ResultsReport.END + "\nmore prose\n";
 
