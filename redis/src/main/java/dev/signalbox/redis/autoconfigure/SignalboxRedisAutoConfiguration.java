@@ -13,8 +13,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -22,9 +24,12 @@ import org.springframework.core.env.Environment;
  * ({@link RedisClusterPrimitives}) over Redisson, active when Redisson is on the classpath.
  *
  * <p>Connection: the application's {@link RedissonClient} bean when it has one (Signalbox never
- * shuts that one down); otherwise a client Signalbox builds from Spring Boot's own
- * {@code spring.data.redis.*} properties (see {@link SpringDataRedisConnection}) and shuts down
- * with the context. Redisson's own Spring Boot starter is not used: it depends on Spring Data Redis
+ * shuts that one down); otherwise a client Signalbox builds and shuts down with the context, from
+ * Spring Boot's {@code DataRedisConnectionDetails} bean when there is one (Testcontainers'
+ * {@code @ServiceConnection}, Docker Compose, Spring Data Redis; see
+ * {@link ConnectionDetailsRedisConnection}; needs {@code spring-boot-data-redis}, an optional
+ * dependency), else from Spring Boot's own {@code spring.data.redis.*} properties (see
+ * {@link SpringDataRedisConnection}). Redisson's own Spring Boot starter is not used: it depends on Spring Data Redis
  * and registers a Redisson {@code RedisConnectionFactory}, which would replace the one an
  * application already uses; reading the same properties with Spring's binder needs neither.
  *
@@ -50,8 +55,13 @@ public final class SignalboxRedisAutoConfiguration {
     @Bean(destroyMethod = "shutdown")
     @ConditionalOnMissingBean(RedissonClient.class)
     RedissonClient signalboxRedissonClient(Environment environment, ObjectProvider<SslBundles> sslBundles,
-            SignalboxRedisProperties properties) {
-        Config config = SpringDataRedisConnection.from(environment).toRedissonConfig(sslBundles.getIfAvailable());
+            ObjectProvider<RedisConnectionSource> connectionSource, SignalboxRedisProperties properties) {
+        SpringDataRedisConnection springDataRedis = SpringDataRedisConnection.from(environment);
+        RedisConnectionSource source = connectionSource.getIfAvailable();
+        Config config = source == null ? null : source.toRedissonConfig(springDataRedis);
+        if (config == null) {
+            config = springDataRedis.toRedissonConfig(sslBundles.getIfAvailable());
+        }
         config.setLazyInitialization(true);
         config.setLockWatchdogTimeout(properties.toSettings().lease().toMillis());
         return Redisson.create(config);
@@ -62,5 +72,33 @@ public final class SignalboxRedisAutoConfiguration {
     @ConditionalOnMissingBean(ClusterPrimitives.class)
     RedisClusterPrimitives signalboxClusterPrimitives(RedissonClient redissonClient, SignalboxRedisProperties properties) {
         return new RedisClusterPrimitives(redissonClient, properties.toSettings());
+    }
+
+    /**
+     * Where Redis is when a bean says so rather than {@code spring.data.redis.*}: gives Redisson's
+     * configuration, or {@code null} when there is no such bean (the properties then apply).
+     */
+    @FunctionalInterface
+    interface RedisConnectionSource {
+
+        Config toRedissonConfig(SpringDataRedisConnection springDataRedis);
+    }
+
+    /**
+     * With {@code spring-boot-data-redis} on the class path: a {@code DataRedisConnectionDetails} bean,
+     * when there is one, says where Redis is. Looked up when the client is built, so it does not matter
+     * which configuration registers it, or when.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = ConnectionDetailsRedisConnection.DETAILS_CLASS)
+    static class DataRedisConnectionDetailsConfiguration {
+
+        @Bean
+        RedisConnectionSource signalboxRedisConnectionDetailsSource(ObjectProvider<DataRedisConnectionDetails> details) {
+            return springDataRedis -> {
+                DataRedisConnectionDetails found = details.getIfAvailable();
+                return found == null ? null : ConnectionDetailsRedisConnection.toRedissonConfig(found, springDataRedis);
+            };
+        }
     }
 }

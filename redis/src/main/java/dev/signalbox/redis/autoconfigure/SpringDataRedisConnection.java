@@ -104,6 +104,21 @@ final class SpringDataRedisConnection {
         if (secret != null) {
             base.setPassword(secret);
         }
+        applyClientSettings(base);
+        if (ssl.getBundle() != null) {
+            if (sslBundles == null) {
+                throw new IllegalStateException("spring.data.redis.ssl.bundle = " + ssl.getBundle()
+                        + ": no SSL bundles are configured; define it under spring.ssl.bundle");
+            }
+            applySslBundle(base, sslBundles.getBundle(ssl.getBundle()));
+        }
+    }
+
+    /**
+     * What only these properties say, whoever says where Redis is: {@code timeout}, {@code connect-timeout}
+     * and {@code client-name}.
+     */
+    void applyClientSettings(BaseConfig<?> base) {
         if (timeout != null) {
             base.setTimeout(Math.toIntExact(timeout.toMillis()));
         }
@@ -113,24 +128,26 @@ final class SpringDataRedisConnection {
         if (clientName != null) {
             base.setClientName(clientName);
         }
-        if (ssl.getBundle() != null) {
-            if (sslBundles == null) {
-                throw new IllegalStateException("spring.data.redis.ssl.bundle = " + ssl.getBundle()
-                        + ": no SSL bundles are configured; define it under spring.ssl.bundle");
-            }
-            SslBundle bundle = sslBundles.getBundle(ssl.getBundle());
-            base.setSslTrustManagerFactory(bundle.getManagers().getTrustManagerFactory());
-            base.setSslKeyManagerFactory(bundle.getManagers().getKeyManagerFactory());
-            if (bundle.getOptions().getEnabledProtocols() != null) {
-                base.setSslProtocols(bundle.getOptions().getEnabledProtocols());
-            }
-            if (bundle.getOptions().getCiphers() != null) {
-                base.setSslCiphers(bundle.getOptions().getCiphers());
-            }
+    }
+
+    /** Whether {@code url} is set and says {@code rediss://} (Boot then uses SSL, whoever says where Redis is). */
+    boolean urlUsesSsl() {
+        return url != null && !url.isBlank() && "rediss".equals(parseUrl(url).getScheme());
+    }
+
+    /** The trust and key material, protocols and ciphers of {@code bundle}, for Redisson's TLS connections. */
+    static void applySslBundle(BaseConfig<?> base, SslBundle bundle) {
+        base.setSslTrustManagerFactory(bundle.getManagers().getTrustManagerFactory());
+        base.setSslKeyManagerFactory(bundle.getManagers().getKeyManagerFactory());
+        if (bundle.getOptions().getEnabledProtocols() != null) {
+            base.setSslProtocols(bundle.getOptions().getEnabledProtocols());
+        }
+        if (bundle.getOptions().getCiphers() != null) {
+            base.setSslCiphers(bundle.getOptions().getCiphers());
         }
     }
 
-    private static String address(boolean ssl, String hostAndPort) {
+    static String address(boolean ssl, String hostAndPort) {
         return (ssl ? "rediss://" : "redis://") + hostAndPort;
     }
 

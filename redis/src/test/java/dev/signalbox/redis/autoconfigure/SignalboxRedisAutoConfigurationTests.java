@@ -1,11 +1,13 @@
 package dev.signalbox.redis.autoconfigure;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.annotation.Scope;
 import dev.signalbox.autoconfigure.ClusterPrimitives;
 import dev.signalbox.autoconfigure.SignalboxAutoConfiguration;
+import dev.signalbox.core.GuardContext;
 import dev.signalbox.redis.RedisClusterPrimitives;
 import dev.signalbox.redis.RedisClusterSettings;
 import dev.signalbox.redis.testing.RedisServerExtension;
@@ -18,6 +20,8 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -53,6 +57,44 @@ class SignalboxRedisAutoConfigurationTests {
             assertThat(redis.server().command("GET", "probe")).contains("written through Signalbox's client");
         });
         assertThat(built[0].isShutdown()).isTrue();
+    }
+
+    @Test
+    void aConnectionDetailsBeanSaysWhereRedisIsOverTheProperties() {
+        // What @ServiceConnection and Docker Compose register; the properties point nowhere.
+        DataRedisConnectionDetails details = new DataRedisConnectionDetails() {
+            @Override
+            public Standalone getStandalone() {
+                return Standalone.of(redis.server().host(), redis.server().port());
+            }
+        };
+        runner.withPropertyValues("spring.data.redis.host=nowhere.invalid", "spring.data.redis.port=1")
+                .withBean(DataRedisConnectionDetails.class, () -> details).withBean(FencedService.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasBean("signalboxRedissonClient");
+                    context.getBean(RedissonClient.class).getBucket("probe", StringCodec.INSTANCE).set("through the details");
+                    assertThat(redis.server().command("GET", "probe")).isEqualTo("through the details");
+                    assertThat(context.getBean(FencedService.class).token()).isPresent();
+                });
+    }
+
+    @Test
+    void bootsOwnConnectionDetailsFromTheSpringDataRedisPropertiesWorkToo() {
+        connected().withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class)).withBean(FencedService.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(DataRedisConnectionDetails.class).hasBean("signalboxRedissonClient");
+                    assertThat(context.getBean(FencedService.class).token()).isPresent();
+                });
+    }
+
+    @Test
+    void withoutSpringBootDataRedisOnTheClassPathThePropertiesSayWhereRedisIs() {
+        connected().withClassLoader(new FilteredClassLoader(DataRedisConnectionDetails.class)).withBean(FencedService.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasBean("signalboxRedissonClient")
+                            .doesNotHaveBean("signalboxRedisConnectionDetailsSource");
+                    assertThat(context.getBean(FencedService.class).token()).isPresent();
+                });
     }
 
     @Test
@@ -154,6 +196,13 @@ class SignalboxRedisAutoConfigurationTests {
     void signalboxEnabledFalseSwitchesTheBackendOff() {
         connected().withPropertyValues("signalbox.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(ClusterPrimitives.class).doesNotHaveBean(RedissonClient.class));
+    }
+
+    public static class FencedService {
+        @Guarded(value = "fenced", scope = Scope.CLUSTER, timeout = "5s")
+        public OptionalLong token() {
+            return GuardContext.fencingToken();
+        }
     }
 
     public static class ClusterService {

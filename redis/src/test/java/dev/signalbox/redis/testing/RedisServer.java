@@ -9,48 +9,169 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A {@code redis-server} child process of the test JVM, on a free port of its own, that a test can
- * stop, kill ({@code SIGKILL}), pause ({@code SIGSTOP}) and start again on the same port. Nothing is
- * persisted: every start is an empty Redis.
+ * A Redis of the test JVM's own on a port of its own, that a test can stop, kill, pause and start again
+ * on the same port (so {@link #uri()} stays the same). Nothing is persisted: every start is an empty Redis.
  *
- * <p>Uses Debian's {@code redis-server} (package {@code redis-server}); {@link #binary()} says where
- * it looked when it is missing.
+ * <p>Two backings, chosen by the system property {@value #BACKING_PROPERTY}:
+ * <ul>
+ *   <li>{@code auto} (the default): a container when Testcontainers is on the class path and finds a
+ *       container runtime, else a process;</li>
+ *   <li>{@code process}: a {@code redis-server} child process on {@code 127.0.0.1} and a free port
+ *       (Debian's package {@code redis-server}; {@link #binary()} says where it looked); stop is
+ *       SIGTERM, kill SIGKILL, pause SIGSTOP, resume SIGCONT;</li>
+ *   <li>{@code container}: {@code redis:7-alpine} through Testcontainers, its port published on a free
+ *       host port chosen up front; stop, kill, pause, resume and restart are {@code docker stop},
+ *       {@code kill}, {@code pause}, {@code unpause} and {@code start} of the same container. Without a
+ *       runtime (or without Testcontainers on the class path) {@link #start()} fails saying so.</li>
+ * </ul>
+ * In {@code auto}, a container that cannot start (no image and no registry, say) falls back to the
+ * process, with a warning on stderr, when {@code redis-server} is installed. Everything but
+ * {@link #pid()} works alike for both.
  */
 public final class RedisServer implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    /** The system property that chooses the backing: {@code auto} (default), {@code process} or {@code container}. */
+    public static final String BACKING_PROPERTY = "signalbox.test.redis";
 
-    private final Path binary;
-    private final int port;
-    private final Path dir;
-    private Process process;
-
-    private RedisServer(Path binary, int port, Path dir) {
-        this.binary = binary;
-        this.port = port;
-        this.dir = dir;
+    /** What runs Redis. */
+    public enum Backing {
+        /** A {@code redis-server} child process. */
+        PROCESS,
+        /** A container, through Testcontainers. */
+        CONTAINER
     }
 
-    /** Starts a new server on a free port. */
+    private static final Object CHOICE_LOCK = new Object();
+    /** Whether Testcontainers found a runtime; asked once per JVM. */
+    private static Boolean containerRuntime;
+    /** Set when an {@code auto} container failed to start: the rest of this JVM uses processes. */
+    private static volatile boolean containerFailed;
+
+    private final RedisBacking backing;
+    private final Backing kind;
+    private final int port;
+
+    private RedisServer(RedisBacking backing, Backing kind, int port) {
+        this.backing = backing;
+        this.kind = kind;
+        this.port = port;
+    }
+
+    /**
+     * Starts a new, empty Redis on a free port, in a container or as a process (see the class comment).
+     *
+     * @throws IllegalStateException when it cannot start, saying why and what to install or set
+     */
     public static RedisServer start() {
+        String setting = System.getProperty(BACKING_PROPERTY, "auto");
+        if (choose(setting) == Backing.CONTAINER) {
+            try {
+                return startContainer();
+            } catch (RuntimeException e) {
+                if (!isAuto(setting) || binary() == null) {
+                    throw e;
+                }
+                containerFailed = true;
+                System.err.println("RedisServer: the Redis container did not start (" + e + "); " + BACKING_PROPERTY
+                        + "=auto falls back to redis-server processes for the rest of this JVM");
+            }
+        }
+        return startProcess();
+    }
+
+    /**
+     * What {@link #start()} runs with the system property as it is now, asking Testcontainers (once per
+     * JVM) whether there is a container runtime when that matters.
+     *
+     * @throws IllegalStateException when the property has another value, or says {@code container} and
+     *     there is no runtime or no Testcontainers
+     */
+    public static Backing chosenBacking() {
+        return choose(System.getProperty(BACKING_PROPERTY, "auto"));
+    }
+
+    /** {@link #chosenBacking()} for {@code setting}, a value of {@value #BACKING_PROPERTY}. */
+    static Backing choose(String setting) {
+        String value = setting.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (value) {
+            case "process":
+                return Backing.PROCESS;
+            case "container":
+                if (!testcontainersPresent()) {
+                    throw new IllegalStateException(BACKING_PROPERTY + "=container, but Testcontainers is not on the class path;"
+                            + " add the test dependency org.testcontainers:testcontainers, or use " + BACKING_PROPERTY + "=auto or process");
+                }
+                if (!containerRuntime()) {
+                    throw new IllegalStateException(BACKING_PROPERTY + "=container, but Testcontainers finds no container runtime"
+                            + " (Docker or compatible; see its log above); start one, or use " + BACKING_PROPERTY + "=auto or process");
+                }
+                return Backing.CONTAINER;
+            case "auto":
+            case "":
+                return !containerFailed && testcontainersPresent() && containerRuntime() ? Backing.CONTAINER : Backing.PROCESS;
+            default:
+                throw new IllegalStateException(BACKING_PROPERTY + "=" + setting + " is not one of auto, process, container");
+        }
+    }
+
+    private static boolean isAuto(String setting) {
+        String value = setting.trim().toLowerCase(java.util.Locale.ROOT);
+        return value.equals("auto") || value.isEmpty();
+    }
+
+    private static boolean testcontainersPresent() {
+        try {
+            Class.forName("org.testcontainers.DockerClientFactory", false, RedisServer.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static boolean containerRuntime() {
+        synchronized (CHOICE_LOCK) {
+            if (containerRuntime == null) {
+                containerRuntime = ContainerRedis.runtimeAvailable();
+            }
+            return containerRuntime;
+        }
+    }
+
+    private static RedisServer startProcess() {
         Path binary = binary();
         if (binary == null) {
             throw new IllegalStateException("redis-server is not installed (looked on PATH and in /usr/bin, /usr/local/bin);"
                     + " install Debian's package: apt-get install -y redis-server");
         }
         try {
-            RedisServer server = new RedisServer(binary, freePort(), Files.createTempDirectory("signalbox-redis-"));
-            server.startProcess();
+            int port = freePort();
+            RedisServer server = new RedisServer(new ProcessRedis(binary, port), Backing.PROCESS, port);
+            server.startBacking();
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("could not start redis-server: " + e.getMessage(), e);
         }
+    }
+
+    private static RedisServer startContainer() {
+        int port;
+        try {
+            port = freePort();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not find a free port for the Redis container: " + e.getMessage(), e);
+        }
+        RedisServer server = new RedisServer(ContainerRedis.create(port), Backing.CONTAINER, port);
+        try {
+            server.startBacking();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
     }
 
     /** The {@code redis-server} executable, or {@code null} when none is installed. */
@@ -67,61 +188,72 @@ public final class RedisServer implements AutoCloseable {
         return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
     }
 
+    /** What runs this Redis. */
+    public Backing backing() {
+        return kind;
+    }
+
     public int port() {
         return port;
     }
 
+    /** {@code 127.0.0.1} for a process; for a container, the host Testcontainers reaches it on (usually {@code localhost}). */
     public String host() {
-        return "127.0.0.1";
+        return backing.host();
     }
 
-    /** {@code redis://127.0.0.1:PORT}, as Redisson's single-server config takes it. */
+    /** {@code redis://HOST:PORT}, as Redisson's single-server config takes it. */
     public String uri() {
         return "redis://" + host() + ":" + port;
     }
 
+    /** Running (a paused one too). */
     public boolean isRunning() {
-        return process != null && process.isAlive();
+        return backing.isRunning();
     }
 
-    /** The server's process id, for signals. */
+    /**
+     * The server's process id, for signals.
+     *
+     * @throws UnsupportedOperationException for a container, which has no process of this machine to signal
+     */
     public long pid() {
         requireRunning();
-        return process.pid();
+        return backing.pid();
     }
 
     /** Starts the server again on the same port (after {@link #stop()} or {@link #kill()}), empty. */
     public synchronized void restart() {
         if (isRunning()) {
-            throw new IllegalStateException("redis-server on port " + port + " is still running; stop() or kill() it first");
+            throw new IllegalStateException(backing.describe() + " on port " + port + " is still running; stop() or kill() it first");
         }
-        startProcess();
+        startBacking();
     }
 
-    /** Stops the server gracefully (SIGTERM) and waits until it has exited. */
+    /** Stops the server gracefully (SIGTERM, {@code docker stop}) and waits until it has exited. */
     public synchronized void stop() {
         if (isRunning()) {
-            process.destroy();
-            awaitExit();
+            backing.stop();
         }
     }
 
-    /** Kills the server at once (SIGKILL), like a crash, and waits until it has exited. */
+    /** Kills the server at once (SIGKILL, {@code docker kill}), like a crash, and waits until it has exited. */
     public synchronized void kill() {
         if (isRunning()) {
-            process.destroyForcibly();
-            awaitExit();
+            backing.kill();
         }
     }
 
-    /** Freezes the server (SIGSTOP): connections stay open but nothing answers. */
+    /** Freezes the server (SIGSTOP, {@code docker pause}): connections stay open but nothing answers. */
     public void pause() {
-        signal("STOP");
+        requireRunning();
+        backing.pause();
     }
 
-    /** Thaws a {@link #pause() paused} server (SIGCONT). */
+    /** Thaws a {@link #pause() paused} server (SIGCONT, {@code docker unpause}). */
     public void resume() {
-        signal("CONT");
+        requireRunning();
+        backing.resume();
     }
 
     /** Sends one command in Redis' inline protocol and returns the raw reply (for INFO, FLUSHALL, CONFIG...). */
@@ -140,7 +272,7 @@ public final class RedisServer implements AutoCloseable {
             out.flush();
             return readReply(socket.getInputStream());
         } catch (IOException e) {
-            throw new IllegalStateException("redis-server on port " + port + " did not answer " + words[0] + ": " + e.getMessage(), e);
+            throw new IllegalStateException(backing.describe() + " on port " + port + " did not answer " + words[0] + ": " + e.getMessage(), e);
         }
     }
 
@@ -167,36 +299,19 @@ public final class RedisServer implements AutoCloseable {
         return total;
     }
 
-    /** Stops the server and deletes its directory. */
+    /** Stops the server for good and frees what it held (its directory, or its container). */
     @Override
     public synchronized void close() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            awaitExit();
-        }
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
-        }
+        backing.close();
     }
 
-    private void startProcess() {
-        try {
-            process = new ProcessBuilder(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-                    "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("stdout.log").toFile())
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + binary + ": " + e.getMessage(), e);
-        }
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    /** Starts the backing and waits until it answers PING. */
+    private void startBacking() {
+        backing.start();
+        long deadline = System.nanoTime() + backing.startTimeout().toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server on port " + port + " exited at start with " + process.exitValue()
-                        + "; see " + dir.resolve("redis.log"));
+            if (!backing.isRunning()) {
+                throw new IllegalStateException(backing.describe() + " on port " + port + " " + backing.exitReport());
             }
             try {
                 if (command("PING").startsWith("+PONG")) {
@@ -207,39 +322,13 @@ public final class RedisServer implements AutoCloseable {
             }
             sleep(20);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("redis-server on port " + port + " did not answer PING within " + START_TIMEOUT);
-    }
-
-    private void awaitExit() {
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("redis-server on port " + port + " did not exit within 10s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for redis-server to exit", e);
-        }
-    }
-
-    private void signal(String signal) {
-        requireRunning();
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not send SIG" + signal + " to redis-server: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while signalling redis-server", e);
-        }
+        backing.kill();
+        throw new IllegalStateException(backing.describe() + " on port " + port + " did not answer PING within " + backing.startTimeout());
     }
 
     private void requireRunning() {
         if (!isRunning()) {
-            throw new IllegalStateException("redis-server on port " + port + " is not running");
+            throw new IllegalStateException(backing.describe() + " on port " + port + " is not running");
         }
     }
 
@@ -294,7 +383,7 @@ public final class RedisServer implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for redis-server", e);
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
         }
     }
 }

@@ -40,4 +40,45 @@ class RedisServerTest {
         assertThat(redis.server().isRunning()).isTrue();
         assertThat(redis.server().command("DBSIZE")).isEqualTo(":0");
     }
+
+    @Test
+    void theBackingIsChosenByTheSystemPropertyAndContainerWithoutARuntimeIsAClearError() {
+        assertThat(RedisServer.choose("process")).isEqualTo(RedisServer.Backing.PROCESS);
+        assertThatThrownBy(() -> RedisServer.choose("docker")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("signalbox.test.redis=docker is not one of auto, process, container");
+        if (ContainerRedis.runtimeAvailable()) {
+            assertThat(RedisServer.choose("container")).isEqualTo(RedisServer.Backing.CONTAINER);
+        } else {
+            assertThat(RedisServer.choose("auto")).isEqualTo(RedisServer.Backing.PROCESS);
+            assertThatThrownBy(() -> RedisServer.choose("container")).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("signalbox.test.redis=container, but Testcontainers finds no container runtime");
+        }
+    }
+
+    @Test
+    void aProcessHasAPidAndAContainerSaysWhyItHasNone() {
+        RedisServer server = redis.server();
+        if (server.backing() == RedisServer.Backing.PROCESS) {
+            assertThat(ProcessHandle.of(server.pid())).hasValueSatisfying(handle -> assertThat(handle.isAlive()).isTrue());
+        } else {
+            assertThatThrownBy(server::pid).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("signalbox.test.redis=process");
+        }
+    }
+
+    @Test
+    void aStoppedServerStartsAgainOnTheSameUriAndPauseAndResumeTwiceAreHarmless() {
+        RedisServer server = redis.server();
+        String uri = server.uri();
+        server.pause();
+        server.pause();
+        server.resume();
+        server.resume();
+        assertThat(server.command("PING")).isEqualTo("+PONG");
+        server.stop();
+        assertThat(server.isRunning()).isFalse();
+        server.restart();
+        assertThat(server.uri()).isEqualTo(uri);
+        assertThat(server.command("PING")).isEqualTo("+PONG");
+    }
 }
