@@ -25,8 +25,8 @@ import org.springframework.core.env.Environment;
  * Redis nor adds a second set of connection properties. The {@code lettuce.*} and {@code jedis.*}
  * pool settings and {@code cluster.max-redirects} are those clients' own and do not apply to Redisson.
  *
- * <p>Precedence as in Boot: {@code cluster.nodes} (Redis Cluster), else {@code sentinel.master}
- * (Sentinel), else one server from {@code url} (which overrides host, port, username, password and
+ * <p>Precedence as in Boot: {@code sentinel.master} (Sentinel), else {@code cluster.nodes}
+ * (Redis Cluster), else one server from {@code url} (which overrides host, port, username, password and
  * database) or from {@code host}/{@code port}.
  */
 final class SpringDataRedisConnection {
@@ -59,12 +59,6 @@ final class SpringDataRedisConnection {
     Config toRedissonConfig(SslBundles sslBundles) {
         Config config = new Config();
         boolean useSsl = ssl.isEnabled();
-        if (cluster != null && cluster.getNodes() != null && !cluster.getNodes().isEmpty()) {
-            ClusterServersConfig servers = config.useClusterServers();
-            cluster.getNodes().forEach(node -> servers.addNodeAddress(address(useSsl, node)));
-            applyCommon(servers, username, password, sslBundles);
-            return config;
-        }
         if (sentinel != null && sentinel.getMaster() != null) {
             SentinelServersConfig servers = config.useSentinelServers().setMasterName(sentinel.getMaster()).setDatabase(database);
             if (sentinel.getNodes() != null) {
@@ -76,6 +70,12 @@ final class SpringDataRedisConnection {
             if (sentinel.getPassword() != null) {
                 servers.setSentinelPassword(sentinel.getPassword());
             }
+            applyCommon(servers, username, password, sslBundles);
+            return config;
+        }
+        if (cluster != null && cluster.getNodes() != null && !cluster.getNodes().isEmpty()) {
+            ClusterServersConfig servers = config.useClusterServers();
+            cluster.getNodes().forEach(node -> servers.addNodeAddress(address(useSsl, node)));
             applyCommon(servers, username, password, sslBundles);
             return config;
         }

@@ -55,9 +55,16 @@ class SpringDataRedisConnectionTest {
     }
 
     @Test
-    void clusterNodesMakeAClusterConfigurationAndWinOverSentinel() throws IOException {
-        String yaml = yamlOf("spring.data.redis.cluster.nodes=n1:7000,n2:7001", "spring.data.redis.sentinel.master=unused");
-        assertThat(yaml).contains("clusterServersConfig:", "redis://n1:7000", "redis://n2:7001").doesNotContain("unused");
+    void clusterNodesMakeAClusterConfiguration() throws IOException {
+        String yaml = yamlOf("spring.data.redis.cluster.nodes=n1:7000,n2:7001");
+        assertThat(yaml).contains("clusterServersConfig:", "redis://n1:7000", "redis://n2:7001");
+    }
+
+    @Test
+    void sentinelWinsOverClusterNodesAsInBoot() throws IOException {
+        String yaml = yamlOf("spring.data.redis.cluster.nodes=n1:7000", "spring.data.redis.sentinel.master=mymaster",
+                "spring.data.redis.sentinel.nodes=s1:26379");
+        assertThat(yaml).contains("sentinelServersConfig:", "masterName: \"mymaster\"").doesNotContain("clusterServersConfig:", "n1:7000");
     }
 
     @Test
