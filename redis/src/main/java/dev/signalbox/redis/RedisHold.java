@@ -100,11 +100,12 @@ final class RedisHold extends ClusterHold {
         if (now - grantedAt >= RedisMembers.REGISTER_AFTER_NANOS && !entry.isWritten()) {
             entry.write();
         }
-        if (now - checkedAt >= gate.backend.leaseNanos / 3) {
+        if (now - checkedAt >= gate.backend.leaseNanos / 3 || now - confirmedAt >= gate.backend.leaseNanos) {
             check(now);
         }
     }
 
+    /** Lost when a whole lease has passed unconfirmed; else asks Redis (one check at a time). */
     private void check(long now) {
         if (now - confirmedAt >= gate.backend.leaseNanos) {
             lose("Redis has not confirmed a renewal for " + TimeUnit.NANOSECONDS.toMillis(now - confirmedAt)
