@@ -78,9 +78,9 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     @Override
     public boolean offer(T item) {
         requireItem(item);
-        long arrivedAt = probe.arrive();
+        probe.arriveAtOnce(); // try-once: no wait to time
         boolean placed = putOrEnqueue(item, null);
-        probe.waitEnded(arrivedAt, placed ? Outcome.ACQUIRED : Outcome.REJECTED);
+        probe.waitEndedAt(Probe.AT_ONCE, 0L, placed ? Outcome.ACQUIRED : Outcome.REJECTED);
         return placed;
     }
 
@@ -147,9 +147,9 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
 
     @Override
     public T poll() {
-        long arrivedAt = probe.arrive();
+        probe.arriveAtOnce(); // try-once: no wait to time
         T item = takeOrEnqueue(null);
-        probe.waitEnded(arrivedAt, item != null ? Outcome.ACQUIRED : Outcome.REJECTED);
+        probe.waitEndedAt(Probe.AT_ONCE, 0L, item != null ? Outcome.ACQUIRED : Outcome.REJECTED);
         return item;
     }
 

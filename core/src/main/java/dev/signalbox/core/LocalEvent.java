@@ -70,15 +70,16 @@ final class LocalEvent implements Event, WaitOwner<Void> {
     @Override
     public void await(Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
-        long arrivedAt = probe.arrive();
+        probe.arriveAtOnce();
         if (set) {
-            probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
+            probe.waitEndedAt(Probe.AT_ONCE, 0L, Outcome.ACQUIRED);
             return;
         }
         if (timeoutNanos == 0L) {
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
+            probe.waitEndedAt(Probe.AT_ONCE, 0L, Outcome.REJECTED);
             throw timeoutException(timeout);
         }
+        long arrivedAt = probe.now();
         BlockingWaiter<Void> waiter = new BlockingWaiter<>(this, 1, arrivedAt);
         if (!enqueueUnlessSet(waiter) || waiter.await(timeoutNanos)) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
@@ -90,15 +91,16 @@ final class LocalEvent implements Event, WaitOwner<Void> {
     @Override
     public CompletableFuture<Void> awaitAsync(Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
-        long arrivedAt = probe.arrive();
+        probe.arriveAtOnce();
         if (set) {
-            probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
+            probe.waitEndedAt(Probe.AT_ONCE, 0L, Outcome.ACQUIRED);
             return CompletableFuture.completedFuture(null);
         }
         if (timeoutNanos == 0L) {
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
+            probe.waitEndedAt(Probe.AT_ONCE, 0L, Outcome.REJECTED);
             return CompletableFuture.failedFuture(timeoutException(timeout));
         }
+        long arrivedAt = probe.now();
         AsyncWaiter<Void> waiter = new AsyncWaiter<>(this, 1, arrivedAt);
         if (!enqueueUnlessSet(waiter)) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);

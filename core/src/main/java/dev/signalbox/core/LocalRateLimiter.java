@@ -129,9 +129,9 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
     @Override
     public boolean tryAcquire(int permits) {
         checkPermits(permits);
-        long arrivedAt = probe.arrive();
+        probe.arriveAtOnce();
         boolean taken = reserve(permits, null, 0L) == 0L;
-        probe.waitEnded(arrivedAt, taken ? Outcome.ACQUIRED : Outcome.REJECTED);
+        probe.waitEndedAt(Probe.AT_ONCE, 0L, taken ? Outcome.ACQUIRED : Outcome.REJECTED);
         return taken;
     }
 
@@ -139,7 +139,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
     public void acquire(int permits, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         checkPermits(permits);
-        BlockingWaiter<Void> waiter = new BlockingWaiter<>(this, permits, probe.arrive());
+        BlockingWaiter<Void> waiter = new BlockingWaiter<>(this, permits, probe.arriveAtOnce());
         long waitNanos = reserve(permits, waiter, timeoutNanos);
         if (waitNanos > timeoutNanos) {
             throw rejected(waiter, waitNanos);
@@ -147,14 +147,14 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
         if (waitNanos > 0L) {
             awaitGrant(waiter, waitNanos);
         }
-        probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
+        reportWaitEnded(waiter, Outcome.ACQUIRED);
     }
 
     @Override
     public CompletableFuture<Void> acquireAsync(int permits, Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
         checkPermits(permits);
-        AsyncWaiter<Void> waiter = new AsyncWaiter<>(this, permits, probe.arrive());
+        AsyncWaiter<Void> waiter = new AsyncWaiter<>(this, permits, probe.arriveAtOnce());
         long waitNanos = reserve(permits, waiter, timeoutNanos);
         if (waitNanos > timeoutNanos) {
             return CompletableFuture.failedFuture(rejected(waiter, waitNanos));
@@ -162,7 +162,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
         if (waitNanos > 0L) {
             return waiter.future;
         }
-        probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
+        reportWaitEnded(waiter, Outcome.ACQUIRED);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -177,6 +177,9 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
             if (waitNanos == 0L) {
                 tokens -= permits * tokenTicks;
             } else if (waitNanos <= timeoutNanos) {
+                if (probe.on) {
+                    waiter.arrivedAt = lastRefill; // the clock read by this refill: its wait starts now
+                }
                 waiters.add(waiter);
                 reserved += permits;
                 armTimerLocked(headDueLocked());
@@ -185,8 +188,18 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
         });
     }
 
+    /**
+     * Reports the end of {@code waiter}'s wait on this limiter's clock: 0 for a call decided at once
+     * (no clock read), else from the reservation that queued it.
+     */
+    private void reportWaitEnded(Waiter<Void> waiter, Outcome outcome) {
+        if (probe.on) {
+            probe.waitEndedAt(waiter.arrivedAt, waiter.arrivedAt == Probe.AT_ONCE ? 0L : clock.getAsLong(), outcome);
+        }
+    }
+
     private RateLimitExceededException rejected(Waiter<Void> waiter, long waitNanos) {
-        probe.waitEnded(waiter.arrivedAt, Outcome.REJECTED);
+        reportWaitEnded(waiter, Outcome.REJECTED);
         return new RateLimitExceededException(name, Duration.ofNanos(waitNanos));
     }
 
@@ -223,7 +236,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
     /** Async grants only: a blocking waiter reports its own grant when it wakes. */
     @Override
     public Void granted(Waiter<Void> waiter) {
-        probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
+        reportWaitEnded(waiter, Outcome.ACQUIRED);
         return null;
     }
 
@@ -236,7 +249,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
             refillLocked(); // the waiters behind it owe less now: some may be due already
             return 0L;
         });
-        probe.waitEnded(waiter.arrivedAt, outcome);
+        reportWaitEnded(waiter, outcome);
     }
 
     // ---------------------------------------------------------------- the bucket, under lock

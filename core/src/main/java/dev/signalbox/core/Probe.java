@@ -55,6 +55,16 @@ final class Probe {
         return now;
     }
 
+    /**
+     * Reports the end of a wait with the time the caller read from its own clock: no clock read here,
+     * and none at all for an arrival decided at once ({@link #AT_ONCE}, a wait of 0).
+     */
+    void waitEndedAt(long arrivedAt, long now, Outcome outcome) {
+        if (on) {
+            listener.onWaitEnded(primitive, arrivedAt == AT_ONCE ? 0L : now - arrivedAt, outcome);
+        }
+    }
+
     /** Reports the end of a hold that began at {@code acquiredAt}. */
     void released(long acquiredAt) {
         if (on) {

@@ -31,8 +31,12 @@ abstract class Waiter<T> {
     final WaitOwner<T> owner;
     /** Primitive-specific request size: permits wanted, or a mode. */
     final int amount;
-    /** {@link System#nanoTime()} at arrival when the owner is timed, else 0. */
-    final long arrivedAt;
+    /**
+     * The owner's clock at arrival when the owner is timed, else 0 (or {@link Probe#AT_ONCE}). Set at
+     * construction, or by the owner under its lock before the waiter is queued (a rate limiter reads
+     * the clock once per call and stamps only the waiters that queue); published with the queue.
+     */
+    long arrivedAt;
     /** Primitive-specific payload: the item a putter offers, a leak trace, ... */
     Object attachment;
 

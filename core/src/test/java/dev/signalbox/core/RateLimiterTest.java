@@ -348,6 +348,31 @@ class RateLimiterTest {
     // ---------------------------------------------------------------- the listener
 
     @Test
+    void reportedWaitsAreZeroForCallsDecidedAtOnceAndRunFromTheReservationForQueuedOnes() throws Exception {
+        List<Long> acquiredWaits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> otherWaits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        PrimitiveListener listener = new PrimitiveListener() {
+            @Override
+            public void onWaitEnded(Primitive primitive, long waitNanos, Outcome outcome) {
+                (outcome == Outcome.ACQUIRED ? acquiredWaits : otherWaits).add(waitNanos);
+            }
+        };
+        LocalRateLimiter limiter = fakeTimed(1, Duration.ofHours(1), listener);
+        assertThat(limiter.tryAcquire()).isTrue();
+        assertThat(limiter.tryAcquire()).isFalse();
+        advance(Duration.ofMinutes(10));
+        CompletableFuture<Void> queued = limiter.acquireAsync(1, Durations.FOREVER);
+        advance(Duration.ofMinutes(50));
+        limiter.refill();
+        queued.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> withdrawn = limiter.acquireAsync(1, Durations.FOREVER);
+        advance(Duration.ofMinutes(5));
+        withdrawn.cancel(false);
+        assertThat(acquiredWaits).containsExactly(0L, Duration.ofMinutes(50).toNanos());
+        assertThat(otherWaits).containsExactly(0L, Duration.ofMinutes(5).toNanos());
+    }
+
+    @Test
     void everyCallEndsInExactlyOneReportedOutcomeAndNothingIsReleased() throws Exception {
         RecordingListener listener = new RecordingListener();
         LocalRateLimiter limiter = fakeTimed(2, Duration.ofHours(1), listener);
