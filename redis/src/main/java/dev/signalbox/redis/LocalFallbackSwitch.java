@@ -1,9 +1,8 @@
 package dev.signalbox.redis;
 
-import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import dev.signalbox.core.Durations;
 import dev.signalbox.core.GuardUnavailableException;
 import dev.signalbox.core.Primitive;
 import dev.signalbox.core.PrimitiveListener;
@@ -72,8 +71,8 @@ final class LocalFallbackSwitch<P extends Primitive> {
 
     /** The failure of a call that did not ask Redis because it is known to be down (the fallback being off). */
     GuardUnavailableException knownDown(String doing) {
-        return RedisRoundTrip.unavailable(name, subject, doing, "Redis did not answer lately (it is asked again "
-                + Durations.format(Duration.ofNanos(RedisAvailability.RETRY_AFTER_NANOS)) + " after its last failure)", null);
+        return RedisRoundTrip.unavailable(name, subject, doing, "Redis failed less than "
+                + TimeUnit.NANOSECONDS.toMillis(RedisAvailability.RETRY_AFTER_NANOS) + "ms ago and is not tried again yet", null);
     }
 
     /** The local primitive, made on first use and kept, so its state carries over between outages. */

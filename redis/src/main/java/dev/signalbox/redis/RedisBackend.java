@@ -124,6 +124,8 @@ final class RedisBackend {
     <T> CompletableFuture<T> call(String what, Supplier<? extends CompletionStage<T>> command, long boundNanos,
             boolean silenceMarksDown, Consumer<T> late) {
         CompletableFuture<T> bounded = new CompletableFuture<>();
+        // Whoever claims the call first (the reply or the timer) records availability, before the caller can see the outcome.
+        AtomicBoolean decided = new AtomicBoolean();
         CompletableFuture<T> reply;
         try {
             reply = command.get().toCompletableFuture();
@@ -131,24 +133,30 @@ final class RedisBackend {
             reply = CompletableFuture.failedFuture(e);
         }
         ScheduledFuture<?> timer = reply.isDone() || boundNanos == Long.MAX_VALUE ? null : schedule(() -> {
-            if (bounded.completeExceptionally(new TimeoutException("no answer from Redis within "
-                    + Duration.ofNanos(boundNanos).toMillis() + "ms")) && silenceMarksDown) {
-                availability.failed(what, new TimeoutException("no answer in time"));
+            if (decided.compareAndSet(false, true)) {
+                if (silenceMarksDown) {
+                    availability.failed(what, new TimeoutException("no answer in time"));
+                }
+                bounded.completeExceptionally(new TimeoutException("no answer from Redis within "
+                        + Duration.ofNanos(boundNanos).toMillis() + "ms"));
             }
         }, boundNanos);
         reply.whenComplete((value, error) -> {
             if (timer != null) {
                 timer.cancel(false);
             }
-            if (error != null) {
-                if (bounded.completeExceptionally(error)) {
-                    availability.failed(what, error);
+            if (!decided.compareAndSet(false, true)) {
+                if (error == null && late != null) {
+                    late.accept(value);
                 }
                 return;
             }
-            availability.succeeded();
-            if (!bounded.complete(value) && late != null) {
-                late.accept(value);
+            if (error != null) {
+                availability.failed(what, error);
+                bounded.completeExceptionally(error);
+            } else {
+                availability.succeeded();
+                bounded.complete(value);
             }
         });
         return bounded;
