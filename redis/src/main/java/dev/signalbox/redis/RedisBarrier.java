@@ -223,6 +223,9 @@ public final class RedisBarrier implements Barrier {
     private ScheduledFuture<?> recheckTask;
 
     /**
+     * A barrier that knows by itself whether Redis is down; one from {@link RedisClusterPrimitives}
+     * shares that knowledge with the instance's other primitives.
+     *
      * @param client   the Redis connection
      * @param settings key prefix, lease (the TTL of the barrier's state), this instance's id, and what
      *                 to do when Redis is unreachable

@@ -110,6 +110,9 @@ public final class RedisRateLimiter implements RateLimiter {
     private Waiter asking;
 
     /**
+     * A limiter that knows by itself whether Redis is down; one from {@link RedisClusterPrimitives}
+     * shares that knowledge with the instance's other primitives.
+     *
      * @param client   the Redis connection
      * @param settings key prefix and what to do when Redis is unreachable
      * @param name     the limiter's name

@@ -107,13 +107,7 @@ class RedisOutageTest {
         }
 
         redis.server().restart();
-        Eventually.await("permits come from Redis again", Duration.ofSeconds(30), () -> {
-            try (Permit permit = lock.acquire(Duration.ofSeconds(2))) {
-                return !((ClusterPermit) permit).isFallback();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Eventually.await("permits come from Redis again", Duration.ofSeconds(30), () -> givesARedisPermit(lock));
     }
 
     @Test
@@ -161,17 +155,19 @@ class RedisOutageTest {
         assertThat(limiter.tryAcquire()).isFalse();
 
         redis.server().resume();
-        Eventually.await("permits come from Redis again", Duration.ofSeconds(30), () -> {
-            try (Permit permit = lock.acquire(Duration.ofSeconds(2))) {
-                return !((ClusterPermit) permit).isFallback();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Eventually.await("permits come from Redis again", Duration.ofSeconds(30), () -> givesARedisPermit(lock));
     }
 
     private interface Acquire {
         Permit acquire(Duration timeout) throws InterruptedException;
+    }
+
+    private static boolean givesARedisPermit(Lock lock) {
+        try (Permit permit = lock.acquire(Duration.ofSeconds(2))) {
+            return !((ClusterPermit) permit).isFallback();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean acquiresOnce(Lock lock) {
