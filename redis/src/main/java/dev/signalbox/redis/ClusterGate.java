@@ -65,6 +65,7 @@ final class ClusterGate {
 
     /** Blocking acquisition: see {@link dev.signalbox.core.Acquirable#acquire(Duration)}. */
     Permit acquire(int permits, Duration timeout) throws InterruptedException {
+        RedisTimer.refuseBlockingWait(describe()); // its timers (command bounds, retry waits) fire on that thread
         ClusterAcquisition acquisition = start(permits, timeout, Thread.currentThread());
         try {
             return acquisition.get();
@@ -83,6 +84,7 @@ final class ClusterGate {
 
     /** Try-once: null when not available now; {@link GuardUnavailableException} when Redis does not answer. */
     Permit tryAcquire(int permits) {
+        RedisTimer.refuseBlockingWait(describe());
         ClusterAcquisition acquisition = start(permits, Duration.ZERO, Thread.currentThread());
         Permit granted = awaitUninterruptibly(acquisition);
         if (granted == null && acquisition.isCompletedExceptionally()) {
@@ -241,6 +243,7 @@ final class ClusterGate {
      */
     static List<Member> members(RedisBackend backend, RedisKeys keys, List<ClusterGate> gates) {
         List<Member> read;
+        RedisTimer.refuseBlockingWait(keys.label());
         try {
             read = gates.get(0).members.read().get();
         } catch (InterruptedException e) {

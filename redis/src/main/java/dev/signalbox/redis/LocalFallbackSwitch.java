@@ -1,53 +1,42 @@
 package dev.signalbox.redis;
 
-import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.signalbox.core.GuardUnavailableException;
 import dev.signalbox.core.Primitive;
 import dev.signalbox.core.PrimitiveListener;
 
 /**
- * The {@code signalbox.redis.on-unavailable: local} switch of one cluster primitive. Off, it does
- * nothing (calls fail with {@link dev.signalbox.core.GuardUnavailableException}). On, a call that finds
- * Redis unreachable is served by a local primitive of the same shape, and for the next
- * {@link #RETRY_REDIS_AFTER} every call goes straight to it (so an outage does not cost each call a
- * bounded wait for Redis); the first call after that tries Redis again, and once Redis answers the
- * primitive is cluster-wide again. Each outage is logged once per instance and name, and so is the
- * recovery, however many handles and keys meet it.
+ * What a rate limiter or barrier does while Redis is away. Whether Redis is away is not its own
+ * knowledge but its backend's {@link RedisAvailability}, shared with every primitive of the same
+ * {@link RedisClusterPrimitives} (and logged there, once per outage and once on recovery): a failure
+ * any of them sees counts for all. While Redis is known to be down, calls do not ask it: with
+ * {@code signalbox.redis.on-unavailable: local} they go to a local primitive of the same shape (made
+ * on first use and kept, so its state carries over between outages, reporting its waits as the
+ * cluster primitive's); otherwise they fail at once with {@link GuardUnavailableException}. The first
+ * call after {@link RedisAvailability#RETRY_AFTER_NANOS} asks Redis again.
  */
 final class LocalFallbackSwitch<P extends Primitive> {
 
-    private static final Logger log = LoggerFactory.getLogger(LocalFallbackSwitch.class);
-
-    /** How long after a failed Redis call the local primitive serves calls without asking Redis. */
-    static final Duration RETRY_REDIS_AFTER = Duration.ofSeconds(1);
-
-    /** Outages logged and not yet recovered, as "instance prefix+name". */
-    private static final Set<String> OUTAGES = ConcurrentHashMap.newKeySet();
-
+    private final RedisAvailability availability;
     private final boolean enabled;
-    private final String outageId;
+    private final String name;
     private final String subject;
     private final Primitive owner;
     private final Function<PrimitiveListener, P> factory;
     private final PrimitiveListener listener;
     private volatile P local;
-    private volatile boolean redisDown;
-    private volatile long retryRedisAt;
 
     /**
      * @param owner    the cluster primitive; the local one reports its waits to {@code listener} as {@code owner}
      * @param factory  makes the local primitive from the listener it must report to
      */
-    LocalFallbackSwitch(RedisClusterSettings settings, String redisName, String subject, Primitive owner,
-            PrimitiveListener listener, Function<PrimitiveListener, P> factory) {
-        this.enabled = settings.localFallback();
-        this.outageId = settings.instanceId() + " " + redisName;
+    LocalFallbackSwitch(RedisBackend backend, String name, String subject, Primitive owner, PrimitiveListener listener,
+            Function<PrimitiveListener, P> factory) {
+        this.availability = backend.availability;
+        this.enabled = backend.settings.localFallback();
+        this.name = name;
         this.subject = subject;
         this.owner = owner;
         this.listener = listener == null ? PrimitiveListener.NONE : listener;
@@ -70,9 +59,20 @@ final class LocalFallbackSwitch<P extends Primitive> {
         return enabled ? Math.min(bound, RedisRoundTrip.boundFor(0L)) : bound;
     }
 
-    /** True while the local primitive serves calls without asking Redis (a recent call found Redis away). */
+    /** True while the local primitive serves calls without asking Redis (Redis is known to be down). */
     boolean active() {
-        return enabled && redisDown && System.nanoTime() - retryRedisAt < 0L;
+        return enabled && availability.knownDown();
+    }
+
+    /** True while Redis is known to be down: a call does not ask it (see the class). */
+    boolean redisKnownDown() {
+        return availability.knownDown();
+    }
+
+    /** The failure of a call that did not ask Redis because it is known to be down (the fallback being off). */
+    GuardUnavailableException knownDown(String doing) {
+        return RedisRoundTrip.unavailable(name, subject, doing, "Redis failed less than "
+                + TimeUnit.NANOSECONDS.toMillis(RedisAvailability.RETRY_AFTER_NANOS) + "ms ago and is not tried again yet", null);
     }
 
     /** The local primitive, made on first use and kept, so its state carries over between outages. */
@@ -88,29 +88,6 @@ final class LocalFallbackSwitch<P extends Primitive> {
             }
         }
         return p;
-    }
-
-    /** A Redis call failed: with the fallback on, the local primitive serves calls for a while (logged once). */
-    void redisFailed(Throwable cause) {
-        if (!enabled) {
-            return;
-        }
-        retryRedisAt = System.nanoTime() + RETRY_REDIS_AFTER.toNanos();
-        redisDown = true;
-        if (OUTAGES.add(outageId)) {
-            log.warn("{}: Redis is unreachable ({}); falling back to a local primitive on this instance (it limits this"
-                    + " instance only) until Redis answers again", subject, cause.getMessage());
-        }
-    }
-
-    /** A Redis call succeeded: the primitive is cluster-wide (again). */
-    void redisAnswered() {
-        if (redisDown) {
-            redisDown = false;
-            if (OUTAGES.remove(outageId)) {
-                log.info("{}: Redis answers again; cluster-wide again", subject);
-            }
-        }
     }
 
     /**

@@ -6,7 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether Redis answered lately. After a failed or unanswered command, Redis counts as down for
+ * Whether Redis answered lately: one per {@link RedisBackend}, so shared by every lock, semaphore,
+ * read-write lock, rate limiter and barrier of one {@link RedisClusterPrimitives}, fed by every
+ * {@link RedisBackend#call}. After a failed or unanswered command, Redis counts as down for
  * {@link #RETRY_AFTER_NANOS}: meanwhile cluster calls fail at once (or fall back) instead of each
  * spending its whole timeout on a dead connection; the first call after that tries Redis again, so
  * service resumes by itself when Redis returns. Each outage is logged once, and so is the recovery.
@@ -51,7 +53,7 @@ final class RedisAvailability {
             log.warn("Redis did not answer ({}: {}); cluster guards {} until it does", what, describe(cause),
                     localFallback
                             ? "fall back to local primitives of the same shape (signalbox.redis.on-unavailable: local),"
-                                    + " which exclude only the callers of this instance,"
+                                    + " which guard only the callers of this instance,"
                             : "fail with GuardUnavailableException (set signalbox.redis.on-unavailable: local to fall back instead)");
         }
     }

@@ -6,6 +6,8 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +20,6 @@ import java.util.concurrent.CompletionStage;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.netty.util.Timeout;
 
 /**
  * What every cluster primitive of one {@link RedisClusterPrimitives} shares: the Redisson client,
@@ -34,8 +34,10 @@ import io.netty.util.Timeout;
  * application's own client it is that client's setting (Redisson's default: 30s), and a different
  * {@code signalbox.redis.lease} is logged as ignored.
  *
- * <p>Every Redis call goes through {@link #call}, which bounds it by its own timer: Redisson's
- * retries (attempts times timeout) may last longer than a caller's timeout, so no call relies on them.
+ * <p>Every Redis call of every primitive goes through {@link #call}, which bounds it by a timer of
+ * ours ({@link RedisTimer}): Redisson's retries (attempts times timeout) may last longer than a caller's
+ * timeout, so no call relies on them. {@link #call} also records each answer or failure in the one
+ * {@link RedisAvailability} of this backend, so an outage seen by any primitive is known to all of them.
  */
 final class RedisBackend {
 
@@ -64,6 +66,7 @@ final class RedisBackend {
     private final String nonce;
     private final AtomicLong holdIds = new AtomicLong();
     private final Set<RedisHold> renewed = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
     private volatile boolean closed;
 
     RedisBackend(RedissonClient client, RedisClusterSettings settings) {
@@ -83,7 +86,6 @@ final class RedisBackend {
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
         this.nonce = HexFormat.of().formatHex(random);
-        scheduleRenewals();
     }
 
     /** A new id for one hold, unique across instances (a random per-process nonce and a counter). */
@@ -112,7 +114,9 @@ final class RedisBackend {
     }
 
     /**
-     * Runs {@code command} (Redisson calls), failing with a {@link TimeoutException} after {@code boundNanos}. A reply that
+     * Runs {@code command} (Redisson calls), failing with a {@link TimeoutException} after {@code boundNanos}
+     * ({@link Long#MAX_VALUE}: no bound of ours). The returned future completes on a Redisson I/O thread or
+     * the {@link RedisTimer} thread: hand it over before completing a caller's future. A reply that
      * arrives after that goes to {@code late} (to undo a grant nobody waits for any more), if given.
      * Records Redis' availability: an error counts as Redis being down, and so does silence when
      * {@code silenceMarksDown} (not when the bound was only the caller's short timeout).
@@ -120,43 +124,54 @@ final class RedisBackend {
     <T> CompletableFuture<T> call(String what, Supplier<? extends CompletionStage<T>> command, long boundNanos,
             boolean silenceMarksDown, Consumer<T> late) {
         CompletableFuture<T> bounded = new CompletableFuture<>();
+        // Whoever claims the call first (the reply or the timer) records availability, before the caller can see the outcome.
+        AtomicBoolean decided = new AtomicBoolean();
         CompletableFuture<T> reply;
         try {
             reply = command.get().toCompletableFuture();
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        Timeout timer = reply.isDone() ? null : schedule(() -> {
-            if (bounded.completeExceptionally(new TimeoutException("no answer from Redis within "
-                    + Duration.ofNanos(boundNanos).toMillis() + "ms")) && silenceMarksDown) {
-                availability.failed(what, new TimeoutException("no answer in time"));
+        ScheduledFuture<?> timer = reply.isDone() || boundNanos == Long.MAX_VALUE ? null : schedule(() -> {
+            if (decided.compareAndSet(false, true)) {
+                if (silenceMarksDown) {
+                    availability.failed(what, new TimeoutException("no answer in time"));
+                }
+                bounded.completeExceptionally(new TimeoutException("no answer from Redis within "
+                        + Duration.ofNanos(boundNanos).toMillis() + "ms"));
             }
         }, boundNanos);
         reply.whenComplete((value, error) -> {
             if (timer != null) {
-                timer.cancel();
+                timer.cancel(false);
             }
-            if (error != null) {
-                if (bounded.completeExceptionally(error)) {
-                    availability.failed(what, error);
+            if (!decided.compareAndSet(false, true)) {
+                if (error == null && late != null) {
+                    late.accept(value);
                 }
                 return;
             }
-            availability.succeeded();
-            if (!bounded.complete(value) && late != null) {
-                late.accept(value);
+            if (error != null) {
+                availability.failed(what, error);
+                bounded.completeExceptionally(error);
+            } else {
+                availability.succeeded();
+                bounded.complete(value);
             }
         });
         return bounded;
     }
 
-    Timeout schedule(Runnable task, long delayNanos) {
-        return RedisWheelTimer.schedule(task, delayNanos);
+    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        return RedisTimer.schedule(task, delayNanos);
     }
 
     /** Checks {@code hold} from now on, until {@link #untrack}; false when this backend is closed. */
     boolean track(RedisHold hold) {
         renewed.add(hold);
+        if (sweeping.compareAndSet(false, true)) {
+            scheduleRenewals(); // from the first hold on, so that a backend of only rate limiters and barriers never sweeps
+        }
         if (closed) {
             renewed.remove(hold);
             return false;

@@ -59,8 +59,10 @@ import dev.signalbox.core.Snapshot;
  * <p><b>Redis unreachable:</b> an arrival waits for Redis at most its timeout (a zero timeout at most
  * one second) and then fails with {@link GuardUnavailableException}. With
  * {@code settings.localFallback()} it waits for Redis at most one second and then waits at a local
- * barrier of the same parties (counting this instance's parties only), logged once; arrivals keep
- * going to the local barrier for one second after each failure, then try Redis again. Parties already
+ * barrier of the same parties (counting this instance's parties only). An outage is known to every
+ * primitive of the same {@link RedisClusterPrimitives} and logged once: for one second after any of
+ * them saw Redis fail, arrivals do not ask Redis (they go to the local barrier, or fail at once
+ * without the fallback), then try it again. Parties already
  * waiting when Redis is lost learn their verdict when it is back; if Redis lost the barrier's state
  * (a restart), their generation counts as broken. <b>Limits:</b> a party whose process dies while waiting stays counted;
  * bound the waits with a timeout so the others give up. Every instance must give the barrier the same
@@ -175,6 +177,7 @@ public final class RedisBarrier implements Barrier {
             return 1
             """;
 
+    private final RedisBackend backend;
     private final RedissonClient client;
     private final RScript script;
     private final String name;
@@ -220,6 +223,9 @@ public final class RedisBarrier implements Barrier {
     private ScheduledFuture<?> recheckTask;
 
     /**
+     * A barrier that knows by itself whether Redis is down; one from {@link RedisClusterPrimitives}
+     * shares that knowledge with the instance's other primitives.
+     *
      * @param client   the Redis connection
      * @param settings key prefix, lease (the TTL of the barrier's state), this instance's id, and what
      *                 to do when Redis is unreachable
@@ -229,8 +235,15 @@ public final class RedisBarrier implements Barrier {
      */
     public RedisBarrier(RedissonClient client, RedisClusterSettings settings, String name, int parties,
             PrimitiveListener listener) {
-        this.client = Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(settings, "settings");
+        this(new RedisBackend(Objects.requireNonNull(client, "client"), Objects.requireNonNull(settings, "settings")), name,
+                parties, listener);
+    }
+
+    /** One of {@link RedisClusterPrimitives}, sharing its backend (and so its knowledge of Redis' availability). */
+    RedisBarrier(RedisBackend backend, String name, int parties, PrimitiveListener listener) {
+        this.backend = backend;
+        this.client = backend.client;
+        RedisClusterSettings settings = backend.settings;
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a primitive needs a non-blank name (it names its metrics, log lines and Redis keys)");
         }
@@ -249,7 +262,7 @@ public final class RedisBarrier implements Barrier {
         this.script = client.getScript(StringCodec.INSTANCE);
         this.listener = listener == null ? PrimitiveListener.NONE : listener;
         this.instrumented = this.listener != PrimitiveListener.NONE;
-        this.fallback = new LocalFallbackSwitch<>(settings, redisKey, subject, this, this.listener,
+        this.fallback = new LocalFallbackSwitch<>(backend, name, subject, this, this.listener,
                 local -> Barrier.create(name, parties, local));
         // Subscribe now, so the first arrival does not spend its timeout on it (it is retried on arrival if this fails).
         subscribed(RedisRoundTrip.boundFor(0L));
@@ -276,15 +289,16 @@ public final class RedisBarrier implements Barrier {
         if (fallback.active()) {
             return fallback.local().arrived();
         }
+        if (fallback.redisKnownDown()) {
+            throw fallback.knownDown("reading the arrivals");
+        }
         try {
-            String arrived = RedisRoundTrip.await(
+            String arrived = RedisRoundTrip.await(backend,
                     RedisRoundTrip.start(() -> client.<String, String>getMap(redisKey, StringCodec.INSTANCE).getAsync("arrived")),
                     RedisRoundTrip.boundFor(0L), name, subject, "reading the arrivals");
-            fallback.redisAnswered();
             return arrived == null ? 0 : Integer.parseInt(arrived);
         } catch (GuardUnavailableException e) {
             if (fallback.enabled()) {
-                fallback.redisFailed(e);
                 return fallback.local().arrived();
             }
             throw e;
@@ -342,9 +356,15 @@ public final class RedisBarrier implements Barrier {
         long arrivedAt = arrive();
         long deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
         Party party = new Party(arrivedAt, timeout);
+        if (fallback.redisKnownDown()) {
+            // Not asked: handled as a failed arrival (the local barrier takes it, or it fails), on the timer thread.
+            GuardUnavailableException down = fallback.knownDown("arriving");
+            RedisTimer.execute(() -> party.arrived(null, down, deadline));
+            return party.future;
+        }
         // Subscribing and arriving together wait for Redis at most the timeout (a zero timeout: the untimed bound).
         long redisDeadline = RedisRoundTrip.deadline(System.nanoTime(), fallback.roundTripBound(timeoutNanos));
-        subscribed(RedisRoundTrip.remaining(redisDeadline)).thenCompose(ignored -> RedisRoundTrip.async(
+        subscribed(RedisRoundTrip.remaining(redisDeadline)).thenCompose(ignored -> RedisRoundTrip.async(backend,
                         RedisRoundTrip.start(() -> script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, ARRIVE,
                                 RScript.ReturnType.LIST, List.of(redisKey), channel, leaseMillis, Integer.toString(parties),
                                 UUID.randomUUID().toString(), timeoutNanos == 0L ? "1" : "0",
@@ -380,7 +400,7 @@ public final class RedisBarrier implements Barrier {
         if (current.isDone() && !current.isCompletedExceptionally()) {
             return current;
         }
-        return RedisRoundTrip.async(current, boundNanos, name, subject, "subscribing to " + channel);
+        return RedisRoundTrip.async(backend, current, boundNanos, name, subject, "subscribing to " + channel);
     }
 
     @Override
@@ -389,17 +409,18 @@ public final class RedisBarrier implements Barrier {
             fallback.local().abort();
             return;
         }
+        if (fallback.redisKnownDown()) {
+            throw fallback.knownDown("aborting");
+        }
         try {
-            RedisRoundTrip.await(RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, ABORT,
+            RedisRoundTrip.await(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, ABORT,
                     RScript.ReturnType.LONG, List.of(redisKey), channel, leaseMillis,
                     "the barrier was aborted (instance " + instanceId + ")")),
                     RedisRoundTrip.boundFor(0L), name, subject, "aborting");
-            fallback.redisAnswered();
         } catch (GuardUnavailableException e) {
             if (!fallback.enabled()) {
                 throw e;
             }
-            fallback.redisFailed(e);
             fallback.local().abort();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -465,7 +486,7 @@ public final class RedisBarrier implements Barrier {
      * {@code party}, if any, fails with {@link GuardUnavailableException}.
      */
     private void settle(Generation generation, String mode, String reason, Party party) {
-        RedisRoundTrip.<String>async(RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, SETTLE,
+        RedisRoundTrip.<String>async(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, SETTLE,
                         RScript.ReturnType.STRING, List.of(redisKey), channel, leaseMillis, generation.epoch(),
                         Long.toString(generation.seq()), mode, reason)),
                 RedisRoundTrip.boundFor(0L), name, subject, "break".equals(mode) ? "breaking a generation" : "checking a generation")
@@ -474,7 +495,6 @@ public final class RedisBarrier implements Barrier {
                         error = new IllegalStateException(subject + ": Redis answered nothing to " + mode);
                     }
                     if (error == null) {
-                        fallback.redisAnswered();
                         onVerdict(generation.id(), verdict);
                         return;
                     }
@@ -595,7 +615,6 @@ public final class RedisBarrier implements Barrier {
             if (error != null) {
                 Throwable cause = RedisRoundTrip.unwrap(error);
                 if (fallback.enabled() && RedisRoundTrip.isUnavailable(cause)) {
-                    fallback.redisFailed(cause);
                     delegate(fallback.local().awaitAsync(deadline == Long.MAX_VALUE ? Durations.FOREVER
                             : Duration.ofNanos(RedisRoundTrip.remaining(deadline))));
                 } else {
@@ -603,7 +622,6 @@ public final class RedisBarrier implements Barrier {
                 }
                 return;
             }
-            fallback.redisAnswered();
             String status = (String) reply.get(0);
             int at = Integer.parseInt((String) reply.get(2));
             switch (status) {

@@ -114,12 +114,12 @@ public final class RedisClusterPrimitives implements ClusterPrimitives, AutoClos
 
     @Override
     public RateLimiter rateLimiter(String name, String key, int limit, Duration per, PrimitiveListener listener) {
-        return new RedisRateLimiter(backend.client, backend.settings, name, key, limit, per, listener);
+        return new RedisRateLimiter(backend, name, key, limit, per, listener);
     }
 
     @Override
     public Barrier barrier(String name, int parties, PrimitiveListener listener) {
-        return new RedisBarrier(backend.client, backend.settings, name, parties, listener);
+        return new RedisBarrier(backend, name, parties, listener);
     }
 
     /**

@@ -63,8 +63,10 @@ import dev.signalbox.core.Snapshot;
  * <p><b>Redis unreachable:</b> a zero-timeout call, and the queries, wait for Redis at most one
  * second; a waiting call at most its timeout plus one second. Then the call fails with
  * {@link GuardUnavailableException}, having taken nothing. With {@code settings.localFallback()} it is
- * served by a local limiter of the same shape instead (limiting this instance only), logged once;
- * calls keep going to the local limiter for one second after each failure, then try Redis again.
+ * served by a local limiter of the same shape instead (limiting this instance only). An outage is
+ * known to every primitive of the same {@link RedisClusterPrimitives} and logged once: for one second
+ * after any of them saw Redis fail, calls do not ask Redis (they go to the local limiter, or fail at
+ * once without the fallback), then try it again.
  *
  * <p><b>Redis state</b> (Redisson's): a hash with the rate at {@code keyPrefix + "{" + name + "}"}
  * ({@code "{" + name + ":" + key + "}"} when keyed), the tokens left at that name {@code + ":value"}, and
@@ -87,6 +89,7 @@ public final class RedisRateLimiter implements RateLimiter {
     /** How much longer than one window a bucket's keys outlive its last grant. */
     private static final Duration KEEP_ALIVE_MARGIN = Duration.ofSeconds(1);
 
+    private final RedisBackend backend;
     private final RRateLimiter limiter;
     private final String name;
     private final String key;
@@ -107,6 +110,9 @@ public final class RedisRateLimiter implements RateLimiter {
     private Waiter asking;
 
     /**
+     * A limiter that knows by itself whether Redis is down; one from {@link RedisClusterPrimitives}
+     * shares that knowledge with the instance's other primitives.
+     *
      * @param client   the Redis connection
      * @param settings key prefix and what to do when Redis is unreachable
      * @param name     the limiter's name
@@ -117,8 +123,14 @@ public final class RedisRateLimiter implements RateLimiter {
      */
     public RedisRateLimiter(RedissonClient client, RedisClusterSettings settings, String name, String key, int limit,
             Duration per, PrimitiveListener listener) {
-        Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(settings, "settings");
+        this(new RedisBackend(Objects.requireNonNull(client, "client"), Objects.requireNonNull(settings, "settings")), name,
+                key, limit, per, listener);
+    }
+
+    /** One of {@link RedisClusterPrimitives}, sharing its backend (and so its knowledge of Redis' availability). */
+    RedisRateLimiter(RedisBackend backend, String name, String key, int limit, Duration per, PrimitiveListener listener) {
+        this.backend = backend;
+        RedisClusterSettings settings = backend.settings;
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a primitive needs a non-blank name (it names its metrics, log lines and Redis keys)");
         }
@@ -136,10 +148,10 @@ public final class RedisRateLimiter implements RateLimiter {
         this.per = per;
         this.keepAlive = per.plus(KEEP_ALIVE_MARGIN);
         this.redisName = settings.keyPrefix() + "{" + name + (key == null ? "" : ":" + key) + "}";
-        this.limiter = client.getRateLimiter(redisName);
+        this.limiter = backend.client.getRateLimiter(redisName);
         this.listener = listener == null ? PrimitiveListener.NONE : listener;
         this.instrumented = this.listener != PrimitiveListener.NONE;
-        this.fallback = new LocalFallbackSwitch<>(settings, redisName, subject, this, this.listener,
+        this.fallback = new LocalFallbackSwitch<>(backend, name, subject, this, this.listener,
                 local -> RateLimiter.create(name, limit, per, local));
     }
 
@@ -191,14 +203,20 @@ public final class RedisRateLimiter implements RateLimiter {
             waitEnded(arrivedAt, Outcome.REJECTED);
             return false;
         }
+        if (fallback.redisKnownDown()) {
+            if (fallback.enabled()) {
+                return null;
+            }
+            waitEnded(arrivedAt, Outcome.TIMEOUT);
+            throw fallback.knownDown(takingWhat(permits));
+        }
         CompletionStage<Boolean> call = RedisRoundTrip.start(() -> withRate(() -> limiter.tryAcquireAsync(permits)));
         boolean taken;
         try {
-            taken = RedisRoundTrip.await(call, fallback.roundTripBound(0L), name, subject, takingWhat(permits));
+            taken = RedisRoundTrip.await(backend, call, fallback.roundTripBound(0L), name, subject, takingWhat(permits));
         } catch (GuardUnavailableException e) {
             releaseIfTaken(call, permits);
             if (fallback.enabled()) {
-                fallback.redisFailed(e);
                 return null;
             }
             waitEnded(arrivedAt, Outcome.TIMEOUT);
@@ -209,7 +227,6 @@ public final class RedisRateLimiter implements RateLimiter {
             waitEnded(arrivedAt, Outcome.INTERRUPTED);
             return false;
         }
-        fallback.redisAnswered();
         waitEnded(arrivedAt, taken ? Outcome.ACQUIRED : Outcome.REJECTED);
         return taken;
     }
@@ -357,17 +374,20 @@ public final class RedisRateLimiter implements RateLimiter {
 
     /** Tokens in Redis' window now, or null when Redis failed and the fallback took over. */
     private Long availableInRedis() {
+        if (fallback.redisKnownDown()) {
+            if (fallback.enabled()) {
+                return null;
+            }
+            throw fallback.knownDown("reading the window");
+        }
         CompletionStage<Long> call = RedisRoundTrip.start(() -> limiter.availablePermitsAsync().toCompletableFuture()
                 .thenCompose(available -> limiter.expireAsync(keepAlive).thenApply(ignored -> available))
                 .exceptionallyCompose(e -> isNotInitialized(e) ? CompletableFuture.completedFuture((long) limit)
                         : CompletableFuture.failedFuture(e)));
         try {
-            Long available = RedisRoundTrip.await(call, fallback.roundTripBound(0L), name, subject, "reading the window");
-            fallback.redisAnswered();
-            return available;
+            return RedisRoundTrip.await(backend, call, fallback.roundTripBound(0L), name, subject, "reading the window");
         } catch (GuardUnavailableException e) {
             if (fallback.enabled()) {
-                fallback.redisFailed(e);
                 return null;
             }
             throw e;
@@ -423,8 +443,8 @@ public final class RedisRateLimiter implements RateLimiter {
 
     /** Gives back tokens granted to a call that was withdrawn meanwhile (fire and forget: on failure they stay spent). */
     private void release(int permits) {
-        RedisRoundTrip.async(RedisRoundTrip.start(() -> limiter.releaseAsync(permits)), RedisRoundTrip.boundFor(0L), name, subject,
-                        "giving tokens back")
+        RedisRoundTrip.async(backend, RedisRoundTrip.start(() -> limiter.releaseAsync(permits)), RedisRoundTrip.boundFor(0L), name,
+                        subject, "giving tokens back")
                 .whenComplete((ignored, error) -> {
                     if (error != null) {
                         log.debug("{}: could not give back {} token(s) of a withdrawn call; they stay spent", subject, permits, error);
@@ -500,6 +520,12 @@ public final class RedisRateLimiter implements RateLimiter {
 
         /** Asks Redis: once, or (as the queue's head) in Redisson's timed acquire until the deadline. */
         void ask() {
+            if (fallback.redisKnownDown()) {
+                // Not asked: handled as a failed call, on the timer thread as Redis' answers are.
+                GuardUnavailableException down = fallback.knownDown(takingWhat(permits));
+                RedisTimer.execute(() -> replied(false, down));
+                return;
+            }
             CompletionStage<Boolean> call;
             long bound;
             if (once) {
@@ -514,15 +540,18 @@ public final class RedisRateLimiter implements RateLimiter {
                 // Redisson's own call ends at the deadline; one more round trip for its answer.
                 bound = RedisRoundTrip.remaining(deadline) + RedisRoundTrip.boundFor(0L);
             }
-            RedisRoundTrip.async(call, bound, name, subject, takingWhat(permits)).whenComplete((taken, error) -> {
-                try {
-                    answered(Boolean.TRUE.equals(taken), error);
-                } catch (RuntimeException | Error e) {
-                    log.error("{}: could not handle Redis' answer; the call fails", subject, e);
-                    future.failByLimiter(e);
-                    askNext();
-                }
-            });
+            RedisRoundTrip.async(backend, call, bound, name, subject, takingWhat(permits))
+                    .whenComplete((taken, error) -> replied(Boolean.TRUE.equals(taken), error));
+        }
+
+        private void replied(boolean taken, Throwable error) {
+            try {
+                answered(taken, error);
+            } catch (RuntimeException | Error e) {
+                log.error("{}: could not handle Redis' answer; the call fails", subject, e);
+                future.failByLimiter(e);
+                askNext();
+            }
         }
 
         /** Redis answered this waiter's call (on the {@link RedisTimer} thread). */
@@ -551,11 +580,7 @@ public final class RedisRateLimiter implements RateLimiter {
                     release(permits);
                 }
             } else if (was == Phase.ASKING) {
-                if (cause == null) {
-                    fallback.redisAnswered();
-                }
                 if (toLocal) {
-                    fallback.redisFailed(cause);
                     delegate(once ? Duration.ZERO : remainingTimeout());
                 } else if (cause != null) {
                     finish(cause, Outcome.TIMEOUT);

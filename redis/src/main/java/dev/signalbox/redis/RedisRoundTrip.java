@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -14,9 +13,11 @@ import dev.signalbox.core.Durations;
 import dev.signalbox.core.GuardUnavailableException;
 
 /**
- * One Redis round trip under a bound of our own. Redisson retries a failed command
- * ({@code retryAttempts} times {@code retryDelay}), which can outlast a caller's timeout, so every
- * call here waits at most the time its caller has and then gives up with
+ * One Redis round trip of a rate limiter or barrier, and the timeout arithmetic every Redis primitive
+ * shares. The round trip runs under {@link RedisBackend#call} (the one way to bound a Redis call, which
+ * also records Redis' availability for every primitive of the backend): Redisson retries a failed
+ * command ({@code retryAttempts} times {@code retryDelay}), which can outlast a caller's timeout, so
+ * every call here waits at most the time its caller has and then gives up with
  * {@link GuardUnavailableException}. A call given up on may still run in Redis later; callers that
  * take or reserve something there account for that.
  */
@@ -56,45 +57,54 @@ final class RedisRoundTrip {
     }
 
     /**
-     * Waits at most {@code boundNanos} for {@code call}.
+     * Waits at most {@code boundNanos} for {@code call}, bounded and recorded by {@link RedisBackend#call}
+     * (and by this wait, so that it ends in time also on the {@link RedisTimer} thread).
      *
      * @param subject what the call is for, e.g. {@code rate limit 'fraud-api' (cluster)}
      * @param doing   what it does, for the message, e.g. {@code taking a token}
      * @throws GuardUnavailableException when Redis failed or did not answer in time
      */
-    static <T> T await(CompletionStage<T> call, long boundNanos, String primitiveName, String subject, String doing)
-            throws InterruptedException {
+    static <T> T await(RedisBackend backend, CompletionStage<T> call, long boundNanos, String primitiveName, String subject,
+            String doing) throws InterruptedException {
         try {
-            return call.toCompletableFuture().get(boundNanos, TimeUnit.NANOSECONDS);
+            return bounded(backend, call, boundNanos, subject, doing).get(boundNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw unavailable(primitiveName, subject, doing, "Redis did not answer within " + Durations.format(Duration.ofNanos(boundNanos)), e);
+            throw unavailable(primitiveName, subject, doing, silence(boundNanos), e);
         } catch (ExecutionException e) {
-            throw translate(e.getCause(), primitiveName, subject, doing);
+            throw translate(e.getCause(), boundNanos, primitiveName, subject, doing);
         }
     }
 
     /**
      * The async form of {@link #await}: the returned future completes on the {@link RedisTimer} thread with
      * the reply, or fails with {@link GuardUnavailableException} when Redis failed or did not answer
-     * within {@code boundNanos}.
+     * within {@code boundNanos} ({@link Long#MAX_VALUE}: no bound).
      */
-    static <T> CompletableFuture<T> async(CompletionStage<T> call, long boundNanos, String primitiveName, String subject,
-            String doing) {
+    static <T> CompletableFuture<T> async(RedisBackend backend, CompletionStage<T> call, long boundNanos, String primitiveName,
+            String subject, String doing) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        ScheduledFuture<?> timer = boundNanos == Long.MAX_VALUE ? null : RedisTimer.schedule(() -> result.completeExceptionally(
-                unavailable(primitiveName, subject, doing,
-                        "Redis did not answer within " + Durations.format(Duration.ofNanos(boundNanos)), null)), boundNanos);
-        call.whenComplete((value, error) -> RedisTimer.execute(() -> {
-            if (timer != null) {
-                timer.cancel(false);
-            }
+        bounded(backend, call, boundNanos, subject, doing).whenComplete((value, error) -> RedisTimer.execute(() -> {
             if (error == null) {
                 result.complete(value);
             } else {
-                result.completeExceptionally(translate(unwrap(error), primitiveName, subject, doing));
+                result.completeExceptionally(translate(unwrap(error), boundNanos, primitiveName, subject, doing));
             }
         }));
         return result;
+    }
+
+    /**
+     * {@code call} under {@link RedisBackend#call}: a failure counts as Redis being down, and so does
+     * silence for a whole bound of at least {@link RedisBackend#MIN_COMMAND_NANOS} (a shorter bound is
+     * only the caller's short timeout, as for the locks).
+     */
+    private static <T> CompletableFuture<T> bounded(RedisBackend backend, CompletionStage<T> call, long boundNanos,
+            String subject, String doing) {
+        return backend.call(subject + ", " + doing, () -> call, boundNanos, boundNanos >= RedisBackend.MIN_COMMAND_NANOS, null);
+    }
+
+    private static String silence(long boundNanos) {
+        return "Redis did not answer within " + Durations.format(Duration.ofNanos(boundNanos));
     }
 
     /**
@@ -137,12 +147,16 @@ final class RedisRoundTrip {
      * Any failure of a Redis call means Redis could not serve it: Redisson's own exceptions, and also
      * Netty's when a connection closes under the call ({@code ClosedChannelException} and the like).
      */
-    private static RuntimeException translate(Throwable cause, String primitiveName, String subject, String doing) {
+    private static RuntimeException translate(Throwable cause, long boundNanos, String primitiveName, String subject,
+            String doing) {
         if (cause instanceof GuardUnavailableException unavailable) {
             return unavailable;
         }
         if (cause instanceof Error error) {
             throw error;
+        }
+        if (cause instanceof TimeoutException) {
+            return unavailable(primitiveName, subject, doing, silence(boundNanos), cause);
         }
         String what = cause instanceof RedisException ? "Redis failed: " + cause.getMessage()
                 : "the connection to Redis failed: " + cause;

@@ -14,11 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.signalbox.core.Barrier;
 import dev.signalbox.core.GuardUnavailableException;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.PrimitiveListener;
+import dev.signalbox.core.RateLimiter;
 import dev.signalbox.core.ReadWriteLock;
 import dev.signalbox.core.Semaphore;
 import dev.signalbox.redis.testing.RedisServerExtension;
@@ -105,17 +107,67 @@ class RedisOutageTest {
         }
 
         redis.server().restart();
-        Eventually.await("permits come from Redis again", Duration.ofSeconds(30), () -> {
-            try (Permit permit = lock.acquire(Duration.ofSeconds(2))) {
-                return !((ClusterPermit) permit).isFallback();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Eventually.await("permits come from Redis again", Duration.ofSeconds(30), () -> givesARedisPermit(lock));
+    }
+
+    @Test
+    void anOutageThatOneGuardSawIsKnownAtOnceToTheOtherGuardsOfTheSameInstance() throws Exception {
+        RedisClusterPrimitives instance = instances.start("a", LEASE);
+        Lock lock = instance.lock("shared", null, PrimitiveListener.NONE);
+        RateLimiter limiter = instance.rateLimiter("shared-limit", null, 5, Duration.ofSeconds(1), PrimitiveListener.NONE);
+        Barrier barrier = instance.barrier("shared-barrier", 2, PrimitiveListener.NONE);
+        assertThat(limiter.tryAcquire()).isTrue();
+        assertThat(barrier.arrived()).isZero();
+
+        redis.server().pause();
+        assertThatThrownBy(lock::tryAcquire).isInstanceOf(GuardUnavailableException.class)
+                .hasMessageContaining("no answer in time");
+        // Redis is not asked now (had it been, the message would say it did not answer within 1s).
+        assertThatThrownBy(limiter::tryAcquire).isInstanceOf(GuardUnavailableException.class)
+                .hasMessageContaining("not tried again yet");
+        assertThatThrownBy(() -> barrier.awaitAsync(Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS))
+                .cause().isInstanceOf(GuardUnavailableException.class).hasMessageContaining("not tried again yet");
+
+        redis.server().resume();
+        Eventually.await("the lock works again", Duration.ofSeconds(30), () -> acquiresOnce(lock));
+        assertThat(limiter.tryAcquire()).as("and so does the rate limiter").isTrue();
+
+        redis.server().pause();
+        assertThatThrownBy(limiter::tryAcquire).isInstanceOf(GuardUnavailableException.class)
+                .hasMessageContaining("did not answer within");
+        assertThatThrownBy(lock::tryAcquire).isInstanceOf(GuardUnavailableException.class)
+                .hasMessageContaining("not tried again yet");
+    }
+
+    @Test
+    void withLocalFallbackARateLimiterFallsBackOnceALockOfTheSameInstanceSawTheOutage() throws Exception {
+        RedisClusterPrimitives instance = instances.start("a", LEASE, true);
+        Lock lock = instance.lock("shared-fallback", null, PrimitiveListener.NONE);
+        RateLimiter limiter = instance.rateLimiter("shared-fallback-limit", null, 1, Duration.ofHours(1), PrimitiveListener.NONE);
+        assertThat(limiter.tryAcquire()).isTrue();
+        assertThat(limiter.tryAcquire()).as("Redis' window is spent").isFalse();
+
+        redis.server().pause();
+        try (Permit local = lock.acquire(Duration.ofSeconds(5))) {
+            assertThat(((ClusterPermit) local).isFallback()).isTrue();
+        }
+        assertThat(limiter.tryAcquire()).as("served by the local limiter, whose window is fresh").isTrue();
+        assertThat(limiter.tryAcquire()).isFalse();
+
+        redis.server().resume();
+        Eventually.await("permits come from Redis again", Duration.ofSeconds(30), () -> givesARedisPermit(lock));
     }
 
     private interface Acquire {
         Permit acquire(Duration timeout) throws InterruptedException;
+    }
+
+    private static boolean givesARedisPermit(Lock lock) {
+        try (Permit permit = lock.acquire(Duration.ofSeconds(2))) {
+            return !((ClusterPermit) permit).isFallback();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean acquiresOnce(Lock lock) {
