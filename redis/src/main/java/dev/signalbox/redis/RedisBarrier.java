@@ -188,8 +188,7 @@ public final class RedisBarrier implements Barrier {
     private final String leaseMillis;
     private final long recheckNanos;
     private final String subject;
-    private final PrimitiveListener listener;
-    private final boolean instrumented;
+    private final ClusterProbe probe;
     private final LocalFallbackSwitch<Barrier> fallback;
 
     private final MessageListener<String> onMessage = (ignoredChannel, message) -> RedisTimer.execute(() -> onMessage(message));
@@ -260,9 +259,8 @@ public final class RedisBarrier implements Barrier {
         this.leaseMillis = Long.toString(settings.lease().toMillis());
         this.recheckNanos = settings.lease().toNanos() / 3;
         this.script = client.getScript(StringCodec.INSTANCE);
-        this.listener = listener == null ? PrimitiveListener.NONE : listener;
-        this.instrumented = this.listener != PrimitiveListener.NONE;
-        this.fallback = new LocalFallbackSwitch<>(backend, name, subject, this, this.listener,
+        this.probe = new ClusterProbe(this, listener);
+        this.fallback = new LocalFallbackSwitch<>(backend, name, subject, this, probe.listener,
                 local -> Barrier.create(name, parties, local));
         // Subscribe now, so the first arrival does not spend its timeout on it (it is retried on arrival if this fails).
         subscribed(RedisRoundTrip.boundFor(0L));
@@ -314,7 +312,7 @@ public final class RedisBarrier implements Barrier {
     public int await(Duration timeout) throws InterruptedException {
         long timeoutNanos = RedisRoundTrip.nanos(timeout);
         if (fallback.active()) {
-            arrive();
+            probe.arrive();
             return fallback.local().await(timeout);
         }
         RedisTimer.refuseBlockingWait(subject);
@@ -345,7 +343,7 @@ public final class RedisBarrier implements Barrier {
     public CompletableFuture<Integer> awaitAsync(Duration timeout) {
         long timeoutNanos = RedisRoundTrip.nanos(timeout);
         if (fallback.active()) {
-            arrive();
+            probe.arrive();
             return fallback.local().awaitAsync(timeout);
         }
         return start(timeout, timeoutNanos);
@@ -353,7 +351,7 @@ public final class RedisBarrier implements Barrier {
 
     /** Arrives (asynchronously): subscribes if not yet, runs the arrival script, and hands back the party's future. */
     private PartyFuture start(Duration timeout, long timeoutNanos) {
-        long arrivedAt = arrive();
+        long arrivedAt = probe.arrive();
         long deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
         Party party = new Party(arrivedAt, timeout);
         if (fallback.redisKnownDown()) {
@@ -539,20 +537,6 @@ public final class RedisBarrier implements Barrier {
 
     // ---------------------------------------------------------------- helpers
 
-    private long arrive() {
-        if (!instrumented) {
-            return 0L;
-        }
-        listener.onArrival(this);
-        return System.nanoTime();
-    }
-
-    private void waitEnded(long arrivedAt, Outcome outcome) {
-        if (instrumented) {
-            listener.onWaitEnded(this, System.nanoTime() - arrivedAt, outcome);
-        }
-    }
-
     /** This instance's view, without asking Redis: {@code waiting} counts this instance's parties in a generation. */
     @Override
     public Snapshot snapshot() {
@@ -711,7 +695,7 @@ public final class RedisBarrier implements Barrier {
                 lock.unlock();
             }
             if (outcome == Outcome.CANCELLED) {
-                waitEnded(arrivedAt, Outcome.CANCELLED);
+                probe.waitEnded(arrivedAt, Outcome.CANCELLED);
             }
             if (known != null) {
                 settle(known, "break", reason, outcome == Outcome.CANCELLED ? null : this);
@@ -743,13 +727,13 @@ public final class RedisBarrier implements Barrier {
             }
             try {
                 if (error != null) {
-                    waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.TIMEOUT);
+                    probe.waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.TIMEOUT);
                     future.failByBarrier(error);
                 } else if (isReleased(verdict)) {
-                    waitEnded(arrivedAt, Outcome.ACQUIRED);
+                    probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
                     future.completeByBarrier(index);
                 } else {
-                    waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.BROKEN);
+                    probe.waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.BROKEN);
                     future.failByBarrier(new BarrierBrokenException(name, brokenReason(verdict)));
                 }
             } finally {
@@ -768,7 +752,7 @@ public final class RedisBarrier implements Barrier {
             } finally {
                 lock.unlock();
             }
-            waitEnded(arrivedAt, Outcome.REJECTED);
+            probe.waitEnded(arrivedAt, Outcome.REJECTED);
             future.failByBarrier(error);
         }
 

@@ -98,8 +98,7 @@ public final class RedisRateLimiter implements RateLimiter {
     private final int limit;
     private final Duration per;
     private final Duration keepAlive;
-    private final PrimitiveListener listener;
-    private final boolean instrumented;
+    private final ClusterProbe probe;
     private final LocalFallbackSwitch<RateLimiter> fallback;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -149,9 +148,8 @@ public final class RedisRateLimiter implements RateLimiter {
         this.keepAlive = per.plus(KEEP_ALIVE_MARGIN);
         this.redisName = settings.keyPrefix() + "{" + name + (key == null ? "" : ":" + key) + "}";
         this.limiter = backend.client.getRateLimiter(redisName);
-        this.listener = listener == null ? PrimitiveListener.NONE : listener;
-        this.instrumented = this.listener != PrimitiveListener.NONE;
-        this.fallback = new LocalFallbackSwitch<>(backend, name, subject, this, this.listener,
+        this.probe = new ClusterProbe(this, listener);
+        this.fallback = new LocalFallbackSwitch<>(backend, name, subject, this, probe.listener,
                 local -> RateLimiter.create(name, limit, per, local));
     }
 
@@ -185,7 +183,7 @@ public final class RedisRateLimiter implements RateLimiter {
     @Override
     public boolean tryAcquire(int permits) {
         checkPermits(permits);
-        long arrivedAt = arrive();
+        long arrivedAt = probe.arrive();
         if (fallback.active()) {
             return fallback.local().tryAcquire(permits);
         }
@@ -200,14 +198,14 @@ public final class RedisRateLimiter implements RateLimiter {
      */
     private Boolean takeOnce(int permits, long arrivedAt) {
         if (!isIdle()) {
-            waitEnded(arrivedAt, Outcome.REJECTED);
+            probe.waitEnded(arrivedAt, Outcome.REJECTED);
             return false;
         }
         if (fallback.redisKnownDown()) {
             if (fallback.enabled()) {
                 return null;
             }
-            waitEnded(arrivedAt, Outcome.TIMEOUT);
+            probe.waitEnded(arrivedAt, Outcome.TIMEOUT);
             throw fallback.knownDown(takingWhat(permits));
         }
         CompletionStage<Boolean> call = RedisRoundTrip.start(() -> withRate(() -> limiter.tryAcquireAsync(permits)));
@@ -219,15 +217,15 @@ public final class RedisRateLimiter implements RateLimiter {
             if (fallback.enabled()) {
                 return null;
             }
-            waitEnded(arrivedAt, Outcome.TIMEOUT);
+            probe.waitEnded(arrivedAt, Outcome.TIMEOUT);
             throw e;
         } catch (InterruptedException e) {
             releaseIfTaken(call, permits);
             Thread.currentThread().interrupt();
-            waitEnded(arrivedAt, Outcome.INTERRUPTED);
+            probe.waitEnded(arrivedAt, Outcome.INTERRUPTED);
             return false;
         }
-        waitEnded(arrivedAt, taken ? Outcome.ACQUIRED : Outcome.REJECTED);
+        probe.waitEnded(arrivedAt, taken ? Outcome.ACQUIRED : Outcome.REJECTED);
         return taken;
     }
 
@@ -244,7 +242,7 @@ public final class RedisRateLimiter implements RateLimiter {
     public void acquire(int permits, Duration timeout) throws InterruptedException {
         long timeoutNanos = RedisRoundTrip.nanos(timeout);
         checkPermits(permits);
-        long arrivedAt = arrive();
+        long arrivedAt = probe.arrive();
         if (fallback.active()) {
             fallback.local().acquire(permits, timeout);
             return;
@@ -284,7 +282,7 @@ public final class RedisRateLimiter implements RateLimiter {
     public CompletableFuture<Void> acquireAsync(int permits, Duration timeout) {
         long timeoutNanos = RedisRoundTrip.nanos(timeout);
         checkPermits(permits);
-        long arrivedAt = arrive();
+        long arrivedAt = probe.arrive();
         if (fallback.active()) {
             return fallback.local().acquireAsync(permits, timeout);
         }
@@ -454,20 +452,6 @@ public final class RedisRateLimiter implements RateLimiter {
 
     // ---------------------------------------------------------------- helpers
 
-    private long arrive() {
-        if (!instrumented) {
-            return 0L;
-        }
-        listener.onArrival(this);
-        return System.nanoTime();
-    }
-
-    private void waitEnded(long arrivedAt, Outcome outcome) {
-        if (instrumented) {
-            listener.onWaitEnded(this, System.nanoTime() - arrivedAt, outcome);
-        }
-    }
-
     private void checkPermits(int permits) {
         if (permits < 1 || permits > limit) {
             throw new IllegalArgumentException(subject + ": cannot take " + permits
@@ -614,7 +598,7 @@ public final class RedisRateLimiter implements RateLimiter {
          */
         void finish(Throwable error, Outcome outcome) {
             try {
-                waitEnded(arrivedAt, outcome);
+                probe.waitEnded(arrivedAt, outcome);
             } finally {
                 // Completed even when the listener throws, so that no caller waits forever.
                 if (outcome == Outcome.ACQUIRED) {
@@ -681,7 +665,7 @@ public final class RedisRateLimiter implements RateLimiter {
                 }
                 return withdrawn;
             }
-            waitEnded(arrivedAt, outcome);
+            probe.waitEnded(arrivedAt, outcome);
             future.failByLimiter(error);
             if (promote) {
                 askNext();
