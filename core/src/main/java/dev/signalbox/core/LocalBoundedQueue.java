@@ -80,7 +80,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
         requireItem(item);
         probe.arriveAtOnce(); // try-once: no wait to time
         boolean placed = putOrEnqueue(item, null);
-        probe.waitEndedAt(Probe.AT_ONCE, 0L, placed ? Outcome.ACQUIRED : Outcome.REJECTED);
+        probe.endedAtOnce(placed ? Outcome.ACQUIRED : Outcome.REJECTED);
         return placed;
     }
 
@@ -149,7 +149,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     public T poll() {
         probe.arriveAtOnce(); // try-once: no wait to time
         T item = takeOrEnqueue(null);
-        probe.waitEndedAt(Probe.AT_ONCE, 0L, item != null ? Outcome.ACQUIRED : Outcome.REJECTED);
+        probe.endedAtOnce(item != null ? Outcome.ACQUIRED : Outcome.REJECTED);
         return item;
     }
 

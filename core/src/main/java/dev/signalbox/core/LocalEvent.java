@@ -72,11 +72,11 @@ final class LocalEvent implements Event, WaitOwner<Void> {
         long timeoutNanos = Durations.toNanos(timeout);
         probe.arriveAtOnce();
         if (set) {
-            probe.waitEndedAt(Probe.AT_ONCE, 0L, Outcome.ACQUIRED);
+            probe.endedAtOnce(Outcome.ACQUIRED);
             return;
         }
         if (timeoutNanos == 0L) {
-            probe.waitEndedAt(Probe.AT_ONCE, 0L, Outcome.REJECTED);
+            probe.endedAtOnce(Outcome.REJECTED);
             throw timeoutException(timeout);
         }
         long arrivedAt = probe.now();
@@ -93,11 +93,11 @@ final class LocalEvent implements Event, WaitOwner<Void> {
         long timeoutNanos = Durations.toNanos(timeout);
         probe.arriveAtOnce();
         if (set) {
-            probe.waitEndedAt(Probe.AT_ONCE, 0L, Outcome.ACQUIRED);
+            probe.endedAtOnce(Outcome.ACQUIRED);
             return CompletableFuture.completedFuture(null);
         }
         if (timeoutNanos == 0L) {
-            probe.waitEndedAt(Probe.AT_ONCE, 0L, Outcome.REJECTED);
+            probe.endedAtOnce(Outcome.REJECTED);
             return CompletableFuture.failedFuture(timeoutException(timeout));
         }
         long arrivedAt = probe.now();

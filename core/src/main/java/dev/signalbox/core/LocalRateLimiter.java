@@ -131,7 +131,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
         checkPermits(permits);
         probe.arriveAtOnce();
         boolean taken = reserve(permits, null, 0L) == 0L;
-        probe.waitEndedAt(Probe.AT_ONCE, 0L, taken ? Outcome.ACQUIRED : Outcome.REJECTED);
+        probe.endedAtOnce(taken ? Outcome.ACQUIRED : Outcome.REJECTED);
         return taken;
     }
 

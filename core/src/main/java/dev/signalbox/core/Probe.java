@@ -65,6 +65,13 @@ final class Probe {
         }
     }
 
+    /** Reports the end of a call decided at once, a wait of 0, without reading the clock. */
+    void endedAtOnce(Outcome outcome) {
+        if (on) {
+            listener.onWaitEnded(primitive, 0L, outcome);
+        }
+    }
+
     /** Reports the end of a hold that began at {@code acquiredAt}. */
     void released(long acquiredAt) {
         if (on) {

@@ -97,8 +97,8 @@ final class RedisHold extends ClusterHold {
             stopRenewal();
             return;
         }
-        if (now - grantedAt >= RedisMembers.REGISTER_AFTER_NANOS && !entry.isWritten()) {
-            entry.write();
+        if (now - grantedAt >= RedisMembers.REGISTER_AFTER_NANOS) {
+            entry.register();
         }
         if (now - checkedAt >= gate.backend.leaseNanos / 3 || now - confirmedAt >= gate.backend.leaseNanos) {
             check(now);
@@ -124,9 +124,7 @@ final class RedisHold extends ClusterHold {
             }
             if (ours) {
                 confirmedAt = Math.max(confirmedAt, now);
-                if (entry.isWritten()) {
-                    entry.write(); // refreshed with the lease
-                }
+                entry.refresh(); // its expiry follows the lease
             } else {
                 lose("Redis no longer has it (its lease ran out while this process or Redis was unreachable or paused,"
                         + " or Redis restarted)");

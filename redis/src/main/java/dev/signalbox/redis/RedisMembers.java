@@ -106,9 +106,9 @@ final class RedisMembers {
     }
 
     /**
-     * A holder's entry: written on the first {@link #write()} (once the hold has lasted
-     * {@link #REGISTER_AFTER_NANOS}), refreshed by the later ones, removed once; a write after the
-     * removal writes nothing. Shared by the local holds a Redis grant is handed over to.
+     * A holder's entry: written once by {@link #register()} (when the hold has lasted
+     * {@link #REGISTER_AFTER_NANOS}), rewritten by {@link #refresh()} with each lease check, removed
+     * once; nothing is written after the removal. Shared by the local holds a Redis grant is handed over to.
      */
     final class HolderEntry {
 
@@ -121,14 +121,18 @@ final class RedisMembers {
             this.value = value;
         }
 
-        synchronized void write() {
-            if (!removed) {
+        /** Writes the entry, unless it was written or removed already. */
+        synchronized void register() {
+            if (written == null && !removed) {
                 written = add(value, false);
             }
         }
 
-        synchronized boolean isWritten() {
-            return written != null;
+        /** Writes the entry again (a new expiry), if it was registered and not removed. */
+        synchronized void refresh() {
+            if (written != null && !removed) {
+                written = add(value, false);
+            }
         }
 
         synchronized void remove() {
