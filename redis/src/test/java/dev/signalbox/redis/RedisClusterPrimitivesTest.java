@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,17 +22,8 @@ class RedisClusterPrimitivesTest {
     @RegisterExtension
     static final RedisServerExtension redis = new RedisServerExtension();
 
-    private RedisInstances instances;
-
-    @BeforeEach
-    void start() {
-        instances = new RedisInstances(redis.server());
-    }
-
-    @AfterEach
-    void stop() {
-        instances.close();
-    }
+    @RegisterExtension
+    final RedisInstances instances = new RedisInstances(redis);
 
     @Test
     void everyPrimitiveIsClusterScopedAndTheBackendIsRedis() {

@@ -4,26 +4,35 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
 import dev.signalbox.redis.testing.RedisServer;
+import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * Simulated application instances for tests: each its own {@link RedissonClient} (own connections,
- * own pub/sub) and its own {@link RedisClusterPrimitives}, on one test {@link RedisServer}. Close it
- * in {@code @AfterEach}.
+ * own pub/sub) and its own {@link RedisClusterPrimitives}, on one test {@link RedisServer}. Register
+ * it as an instance field after the class's {@link RedisServerExtension}; it closes every instance
+ * after each test (after the test's own {@code @AfterEach} methods):
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * final RedisInstances instances = new RedisInstances(redis);
+ * }</pre>
  */
-final class RedisInstances implements AutoCloseable {
+final class RedisInstances implements AutoCloseable, AfterEachCallback {
 
-    private final RedisServer server;
+    private final RedisServerExtension redis;
     private final List<RedissonClient> clients = new ArrayList<>();
     private final List<RedisClusterPrimitives> primitives = new ArrayList<>();
     private final java.util.Map<RedisClusterPrimitives, RedissonClient> byInstance = new java.util.HashMap<>();
 
-    RedisInstances(RedisServer server) {
-        this.server = server;
+    RedisInstances(RedisServerExtension redis) {
+        this.redis = redis;
     }
 
     /** A new instance with the given lease, no fallback. */
@@ -58,7 +67,7 @@ final class RedisInstances implements AutoCloseable {
         Config config = new Config();
         config.setLockWatchdogTimeout(lease.toMillis());
         config.useSingleServer()
-                .setAddress(server.uri())
+                .setAddress(redis.server().uri())
                 .setConnectionMinimumIdleSize(2)
                 .setConnectionPoolSize(16)
                 .setSubscriptionConnectionMinimumIdleSize(1)
@@ -67,6 +76,11 @@ final class RedisInstances implements AutoCloseable {
         RedissonClient client = Redisson.create(config);
         clients.add(client);
         return client;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,17 +29,8 @@ class RedisKeyExpiryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private RedisInstances instances;
-
-    @BeforeEach
-    void start() {
-        instances = new RedisInstances(redis.server());
-    }
-
-    @AfterEach
-    void stop() {
-        instances.close();
-    }
+    @RegisterExtension
+    final RedisInstances instances = new RedisInstances(redis);
 
     @Test
     void manyKeysOfEveryKindLeaveNothingInRedisOnceIdle() throws Exception {

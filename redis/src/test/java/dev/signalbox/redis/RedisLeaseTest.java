@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,19 +25,15 @@ class RedisLeaseTest {
     private static final Duration LEASE = Duration.ofSeconds(1);
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private RedisInstances instances;
+    @RegisterExtension
+    final RedisInstances instances = new RedisInstances(redis);
 
-    @BeforeEach
-    void start() {
-        instances = new RedisInstances(redis.server());
-    }
-
+    /** A test that paused Redis leaves it running again, before the instances close. */
     @AfterEach
-    void stop() {
+    void resumeRedis() {
         if (redis.server().isRunning()) {
             redis.server().resume();
         }
-        instances.close();
     }
 
     @Test

@@ -9,8 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,17 +33,8 @@ class RedisLocalQueueTest {
     private static final int WAITERS = 200;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private RedisInstances instances;
-
-    @BeforeEach
-    void start() {
-        instances = new RedisInstances(redis.server());
-    }
-
-    @AfterEach
-    void stop() {
-        instances.close();
-    }
+    @RegisterExtension
+    final RedisInstances instances = new RedisInstances(redis);
 
     @Test
     void twoHundredLocalWaitersOnALockCostRedisWhatOneCallerDoes() throws Exception {

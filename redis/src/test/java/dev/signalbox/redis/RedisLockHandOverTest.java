@@ -12,8 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,17 +37,8 @@ class RedisLockHandOverTest {
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private RedisInstances instances;
-
-    @BeforeEach
-    void start() {
-        instances = new RedisInstances(redis.server());
-    }
-
-    @AfterEach
-    void stop() {
-        instances.close();
-    }
+    @RegisterExtension
+    final RedisInstances instances = new RedisInstances(redis);
 
     @Test
     void handOversKeepAnExactCounterAndStrictlyGrowingTokensAcrossThreeInstances() throws Exception {

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,19 +32,15 @@ class RedisOutageTest {
 
     private static final Duration LEASE = Duration.ofSeconds(3);
 
-    private RedisInstances instances;
+    @RegisterExtension
+    final RedisInstances instances = new RedisInstances(redis);
 
-    @BeforeEach
-    void start() {
-        instances = new RedisInstances(redis.server());
-    }
-
+    /** A test that paused Redis leaves it running again, before the instances close. */
     @AfterEach
-    void stop() {
+    void resumeRedis() {
         if (redis.server().isRunning()) {
             redis.server().resume();
         }
-        instances.close();
     }
 
     @Test

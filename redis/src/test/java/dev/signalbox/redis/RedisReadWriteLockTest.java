@@ -11,8 +11,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,17 +31,8 @@ class RedisReadWriteLockTest {
     private static final Duration LEASE = Duration.ofSeconds(5);
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private RedisInstances instances;
-
-    @BeforeEach
-    void start() {
-        instances = new RedisInstances(redis.server());
-    }
-
-    @AfterEach
-    void stop() {
-        instances.close();
-    }
+    @RegisterExtension
+    final RedisInstances instances = new RedisInstances(redis);
 
     private ReadWriteLock lock(String instance, String name) {
         return instances.start(instance, LEASE).readWriteLock(name, "k", PrimitiveListener.NONE);
