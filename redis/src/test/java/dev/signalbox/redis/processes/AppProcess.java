@@ -12,6 +12,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.signalbox.redis.testing.Signals;
+
 /**
  * One {@link ClusterApp} in a JVM of its own, on the test's class path: an instance of a service in a
  * cluster. The test reads what it prints ({@link #awaitLine}), and can kill it ({@code SIGKILL}),
@@ -125,17 +127,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     private void signal(String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("could not signal " + name, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while signalling " + name, e);
-        }
+        Signals.send(process, signal, name);
     }
 
     @Override
