@@ -121,31 +121,21 @@ final class RedisBackend {
      * Records Redis' availability: an error counts as Redis being down, and so does silence when
      * {@code silenceMarksDown} (not when the bound was only the caller's short timeout).
      */
-    <T> CompletableFuture<T> call(String what, Supplier<? extends CompletionStage<T>> command, long boundNanos,
+    <T> Call<T> call(String what, Supplier<? extends CompletionStage<T>> command, long boundNanos,
             boolean silenceMarksDown, Consumer<T> late) {
-        CompletableFuture<T> bounded = new CompletableFuture<>();
-        // Whoever claims the call first (the reply or the timer) records availability, before the caller can see the outcome.
-        AtomicBoolean decided = new AtomicBoolean();
+        Call<T> bounded = new Call<>(what, boundNanos, silenceMarksDown);
         CompletableFuture<T> reply;
         try {
             reply = command.get().toCompletableFuture();
         } catch (RuntimeException e) {
             reply = CompletableFuture.failedFuture(e);
         }
-        ScheduledFuture<?> timer = reply.isDone() || boundNanos == Long.MAX_VALUE ? null : schedule(() -> {
-            if (decided.compareAndSet(false, true)) {
-                if (silenceMarksDown) {
-                    availability.failed(what, new TimeoutException("no answer in time"));
-                }
-                bounded.completeExceptionally(new TimeoutException("no answer from Redis within "
-                        + Duration.ofNanos(boundNanos).toMillis() + "ms"));
-            }
-        }, boundNanos);
+        ScheduledFuture<?> timer = reply.isDone() || boundNanos == Long.MAX_VALUE ? null : schedule(bounded::expire, boundNanos);
         reply.whenComplete((value, error) -> {
             if (timer != null) {
                 timer.cancel(false);
             }
-            if (!decided.compareAndSet(false, true)) {
+            if (!bounded.decided.compareAndSet(false, true)) {
                 if (error == null && late != null) {
                     late.accept(value);
                 }
@@ -160,6 +150,37 @@ final class RedisBackend {
             }
         });
         return bounded;
+    }
+
+    /**
+     * The outcome of one {@link #call}, decided once, by whichever comes first: Redis' reply, or
+     * {@link #expire} (the bound's timer, or a caller that stopped waiting on its own clock). Either
+     * records Redis' availability before the outcome can be seen, so that a caller who saw a failure
+     * finds the outage already known to every other primitive of the backend.
+     */
+    final class Call<T> extends CompletableFuture<T> {
+
+        private final AtomicBoolean decided = new AtomicBoolean();
+        private final String what;
+        private final long boundNanos;
+        private final boolean silenceMarksDown;
+
+        private Call(String what, long boundNanos, boolean silenceMarksDown) {
+            this.what = what;
+            this.boundNanos = boundNanos;
+            this.silenceMarksDown = silenceMarksDown;
+        }
+
+        /** Gives up on the reply, as the bound's timer does; no effect once the call is decided. */
+        void expire() {
+            if (decided.compareAndSet(false, true)) {
+                if (silenceMarksDown) {
+                    availability.failed(what, new TimeoutException("no answer in time"));
+                }
+                completeExceptionally(new TimeoutException("no answer from Redis within "
+                        + Duration.ofNanos(boundNanos).toMillis() + "ms"));
+            }
+        }
     }
 
     ScheduledFuture<?> schedule(Runnable task, long delayNanos) {

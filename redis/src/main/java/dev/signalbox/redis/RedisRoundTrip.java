@@ -66,10 +66,16 @@ final class RedisRoundTrip {
      */
     static <T> T await(RedisBackend backend, CompletionStage<T> call, long boundNanos, String primitiveName, String subject,
             String doing) throws InterruptedException {
+        RedisBackend.Call<T> bounded = bounded(backend, call, boundNanos, subject, doing);
         try {
-            return bounded(backend, call, boundNanos, subject, doing).get(boundNanos, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw unavailable(primitiveName, subject, doing, silence(boundNanos), e);
+            try {
+                return bounded.get(boundNanos, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // This wait's clock ran out before the bound's timer fired: decide the call here, so that the
+                // outage is known to the backend's other primitives before this caller sees the failure.
+                bounded.expire();
+                return bounded.get(); // decided now: the expiry, or a reply that came in between
+            }
         } catch (ExecutionException e) {
             throw translate(e.getCause(), boundNanos, primitiveName, subject, doing);
         }
@@ -98,7 +104,7 @@ final class RedisRoundTrip {
      * silence for a whole bound of at least {@link RedisBackend#MIN_COMMAND_NANOS} (a shorter bound is
      * only the caller's short timeout, as for the locks).
      */
-    private static <T> CompletableFuture<T> bounded(RedisBackend backend, CompletionStage<T> call, long boundNanos,
+    private static <T> RedisBackend.Call<T> bounded(RedisBackend backend, CompletionStage<T> call, long boundNanos,
             String subject, String doing) {
         return backend.call(subject + ", " + doing, () -> call, boundNanos, boundNanos >= RedisBackend.MIN_COMMAND_NANOS, null);
     }
