@@ -64,16 +64,22 @@ import dev.signalbox.core.Snapshot;
  * them saw Redis fail, arrivals do not ask Redis (they go to the local barrier, or fail at once
  * without the fallback), then try it again. Parties already
  * waiting when Redis is lost learn their verdict when it is back; if Redis lost the barrier's state
- * (a restart), their generation counts as broken. <b>Limits:</b> a party whose process dies while waiting stays counted;
- * bound the waits with a timeout so the others give up. Every instance must give the barrier the same
- * number of parties (an arrival that disagrees with Redis fails with {@link IllegalStateException}).
+ * (a restart), their generation counts as broken. <b>A party whose process dies</b> while waiting (or
+ * stalls, or loses Redis, for longer than a lease) breaks its generation for the others within about
+ * one lease: each instance with waiting parties renews its arrival in Redis every third of a lease, and
+ * the next check or arrival of any instance that finds another's arrival older than a lease breaks the
+ * generation, naming that instance; a dead party never counts towards a release. <b>Limits:</b> every
+ * instance must give the barrier the same number of parties (an arrival that disagrees with Redis fails
+ * with {@link IllegalStateException}).
  *
  * <h2>Algorithm</h2>
  * One Redis hash at {@code keyPrefix + name} holds the current generation, changed only by atomic
  * scripts: {@code epoch} (a random id chosen when the hash is created, so a generation is never
  * mistaken for one of an earlier life of the hash), {@code seq} (the generation number within the
  * epoch; a generation's id is {@code epoch:seq}), {@code arrived} (parties counted in it),
- * {@code parties}, and the verdicts of the last 32 generations ({@code v<seq mod 32>}).
+ * {@code parties}, the verdicts of the last 32 generations ({@code v<seq mod 32>}), and, for each
+ * instance with parties in the open generation, {@code a:<instance id>}: the Redis time (ms) until
+ * which its arrival counts as alive.
  * <ul>
  * <li>Arrive: the script counts the caller and returns its index, {@code arrived} before it. The
  * arrival that makes {@code parties} decides "released"; a zero-timeout arrival that does not decides
@@ -87,7 +93,8 @@ import dev.signalbox.core.Snapshot;
  * before it listens), and completes its local parties of a
  * generation when its verdict arrives, in arrival order. Pub/sub drops messages while a connection is
  * down, so while an instance has parties waiting it also asks Redis for their verdicts every third of
- * the lease and whenever its subscription comes back; the same call renews the hash's TTL.</li>
+ * the lease and whenever its subscription comes back; the same call renews the hash's TTL and the
+ * instance's arrival, and breaks the generation if another instance's arrival has lapsed.</li>
  * <li>TTLs: every script sets the hash to expire one lease after it ran, and waiting instances renew
  * it, so a barrier nobody waits at leaves nothing behind one lease later. A waiting party that finds
  * its epoch gone counts its generation as broken.</li>
@@ -106,18 +113,42 @@ public final class RedisBarrier implements Barrier {
     private static final String LOST = "L";
     private static final String OPEN = "O";
 
-    /** Shared start. ARGV[1]: the channel, ARGV[2]: the lease in ms. */
+    /**
+     * Shared start. ARGV[1]: the channel, ARGV[2]: the lease in ms. An instance with parties in the open
+     * generation keeps a field {@code a:<instance id>} with the Redis time (ms) until which it counts as
+     * alive: set on arrival, renewed by its checks every third of a lease, cleared when the generation is
+     * decided. {@code lapsed} finds an instance whose time has passed: its parties are gone.
+     */
     private static final String DECIDE = """
             local function decide(epoch, seq, verdict)
+              for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+                if string.sub(field, 1, 2) == 'a:' then redis.call('HDEL', KEYS[1], field) end
+              end
               redis.call('HSET', KEYS[1], 'v' .. (seq %% %d), seq .. ' ' .. verdict, 'seq', seq + 1, 'arrived', 0)
               redis.call('PUBLISH', ARGV[1], epoch .. ':' .. seq .. ' ' .. verdict)
+            end
+            local function now_ms()
+              local t = redis.call('TIME')
+              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            end
+            local function lapsed(now)
+              local fields = redis.call('HGETALL', KEYS[1])
+              for i = 1, #fields, 2 do
+                if string.sub(fields[i], 1, 2) == 'a:' and tonumber(fields[i + 1]) < now then
+                  return "B a party's instance '" .. string.sub(fields[i], 3) .. "' stopped renewing its arrival for"
+                    .. " longer than the lease (" .. ARGV[2] .. "ms): its process died, stalled, or lost Redis"
+                end
+              end
+              return nil
             end
             """.formatted(VERDICTS_KEPT);
 
     /**
      * ARGV[3]: parties, [4]: a fresh epoch, [5]: '1' for a zero timeout, [6]: the reason a zero timeout
-     * breaks with. Returns {status, generation id, index}: W(aiting), R(eleased by this arrival),
-     * B(roken by this zero-timeout arrival), or P (parties differ: index is Redis' parties).
+     * breaks with, [7]: this instance's id. An open generation with a party of a lapsed instance is
+     * broken first, so the arrival starts a fresh one. Returns {status, generation id, index}:
+     * W(aiting), R(eleased by this arrival), B(roken by this zero-timeout arrival), or P (parties
+     * differ: index is Redis' parties).
      */
     private static final String ARRIVE = DECIDE + """
             local epoch = redis.call('HGET', KEYS[1], 'epoch')
@@ -127,6 +158,9 @@ public final class RedisBarrier implements Barrier {
             end
             local parties = tonumber(redis.call('HGET', KEYS[1], 'parties'))
             if parties ~= tonumber(ARGV[3]) then return {'P', '', tostring(parties)} end
+            local now = now_ms()
+            local dead = lapsed(now)
+            if dead then decide(epoch, tonumber(redis.call('HGET', KEYS[1], 'seq')), dead) end
             local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
             local arrived = tonumber(redis.call('HGET', KEYS[1], 'arrived'))
             local status = 'W'
@@ -137,16 +171,17 @@ public final class RedisBarrier implements Barrier {
               status = 'B'
               decide(epoch, seq, 'B ' .. ARGV[6])
             else
-              redis.call('HSET', KEYS[1], 'arrived', arrived + 1)
+              redis.call('HSET', KEYS[1], 'arrived', arrived + 1, 'a:' .. ARGV[7], now + tonumber(ARGV[2]))
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             return {status, epoch .. ':' .. seq, tostring(arrived)}
             """;
 
     /**
-     * ARGV[3]: epoch, [4]: seq, [5]: 'break' or 'check', [6]: the reason to break with. Returns the
-     * generation's verdict ('R', 'B reason'), 'L' when the hash no longer knows it, or 'O' when it is
-     * open and only checked (which renews the TTL).
+     * ARGV[3]: epoch, [4]: seq, [5]: 'break' or 'check', [6]: the reason to break with, [7]: this
+     * instance's id. Returns the generation's verdict ('R', 'B reason'), 'L' when the hash no longer
+     * knows it, or 'O' when it is open and only checked (which renews the TTL and this instance's
+     * arrival, and breaks the generation if another instance's arrival lapsed).
      */
     private static final String SETTLE = DECIDE + """
             local epoch = redis.call('HGET', KEYS[1], 'epoch')
@@ -155,8 +190,15 @@ public final class RedisBarrier implements Barrier {
             local mine = tonumber(ARGV[4])
             if mine == seq then
               redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              if ARGV[5] ~= 'break' then return 'O' end
-              local verdict = 'B ' .. ARGV[6]
+              local verdict
+              if ARGV[5] == 'break' then
+                verdict = 'B ' .. ARGV[6]
+              else
+                local now = now_ms()
+                redis.call('HSET', KEYS[1], 'a:' .. ARGV[7], now + tonumber(ARGV[2]))
+                verdict = lapsed(now)
+                if not verdict then return 'O' end
+              end
               decide(epoch, seq, verdict)
               return verdict
             end
@@ -366,7 +408,7 @@ public final class RedisBarrier implements Barrier {
                         RedisRoundTrip.start(() -> script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, ARRIVE,
                                 RScript.ReturnType.LIST, List.of(redisKey), channel, leaseMillis, Integer.toString(parties),
                                 UUID.randomUUID().toString(), timeoutNanos == 0L ? "1" : "0",
-                                "a party would not wait (timeout 0, instance " + instanceId + ")")),
+                                "a party would not wait (timeout 0, instance " + instanceId + ")", instanceId)),
                         Math.max(1L, RedisRoundTrip.remaining(redisDeadline)), name, subject, "arriving"))
                 .whenComplete((reply, error) -> {
                     try {
@@ -486,7 +528,7 @@ public final class RedisBarrier implements Barrier {
     private void settle(Generation generation, String mode, String reason, Party party) {
         RedisRoundTrip.<String>async(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, SETTLE,
                         RScript.ReturnType.STRING, List.of(redisKey), channel, leaseMillis, generation.epoch(),
-                        Long.toString(generation.seq()), mode, reason)),
+                        Long.toString(generation.seq()), mode, reason, instanceId)),
                 RedisRoundTrip.boundFor(0L), name, subject, "break".equals(mode) ? "breaking a generation" : "checking a generation")
                 .whenComplete((verdict, error) -> {
                     if (error == null && verdict == null) {

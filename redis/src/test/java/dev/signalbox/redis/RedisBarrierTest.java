@@ -223,6 +223,48 @@ class RedisBarrierTest {
     }
 
     @Test
+    void aPartyWhoseInstanceDiesBreaksItsGenerationWithinALeaseOnTheOtherInstances() throws Exception {
+        RedisBarrier a = barrier("a", "crash-while-waiting", 3);
+        org.redisson.api.RedissonClient doomedClient = clients.newClient();
+        RedisBarrier doomed = new RedisBarrier(doomedClient, RedisTestClients.settings("doomed"), "crash-while-waiting", 3,
+                PrimitiveListener.NONE);
+        doomed.awaitAsync(LONG);
+        awaitTrue(() -> a.arrived() == 1);
+        CompletableFuture<Integer> waiting = a.awaitAsync(LONG);
+        awaitTrue(() -> a.arrived() == 2);
+
+        doomedClient.shutdown(0, 0, TimeUnit.SECONDS); // its process dies: its party can no longer give up or renew
+
+        // Not the 30s timeout: the dead party's arrival lapses after one lease (1s here), and a's next check breaks it.
+        ExecutionException broken = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> waiting.get(15, TimeUnit.SECONDS));
+        assertThat(broken.getCause()).isInstanceOf(BarrierBrokenException.class)
+                .hasMessageContaining("instance 'doomed' stopped renewing its arrival");
+        assertThat(a.arrived()).isZero();
+
+        // The barrier goes on with the live instances.
+        RedisBarrier b = barrier("b", "crash-while-waiting", 3);
+        CompletableFuture<Integer> first = a.awaitAsync(LONG);
+        CompletableFuture<Integer> second = b.awaitAsync(LONG);
+        int third = b.await(LONG);
+        assertThat(List.of(first.get(10, TimeUnit.SECONDS), second.get(10, TimeUnit.SECONDS), third))
+                .containsExactlyInAnyOrder(0, 1, 2);
+    }
+
+    @Test
+    void aLivePartyKeepsItsArrivalFreshWhileItWaitsManyLeases() throws Exception {
+        RedisBarrier a = barrier("a", "long-wait", 2);
+        CompletableFuture<Integer> waiting = a.awaitAsync(LONG);
+        awaitTrue(() -> a.snapshot().waiting() == 1);
+        // Three leases (1s each here): a's checks renew its arrival, so the arrival below finds it alive and releases both.
+        Thread.sleep(3_500);
+        assertThat(waiting).isNotDone();
+        RedisBarrier b = barrier("b", "long-wait", 2);
+        int second = b.await(LONG);
+        assertThat(List.of(waiting.get(10, TimeUnit.SECONDS), second)).containsExactlyInAnyOrder(0, 1);
+    }
+
+    @Test
     void redisDownFailsWithinTheTimeoutAndWaitersLearnTheirGenerationWasLost() throws Exception {
         RedisServer server = redis.server();
         RedisBarrier a = barrier("a", "outage", 2);
