@@ -9,9 +9,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.signalbox.annotation.Barrier;
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.annotation.RateLimited;
 import dev.signalbox.annotation.Scope;
+import dev.signalbox.core.BarrierBrokenException;
 import dev.signalbox.core.GuardContext;
 import dev.signalbox.core.GuardUnavailableException;
 import dev.signalbox.core.RateLimitExceededException;
@@ -61,6 +63,7 @@ public class ClusterApp {
                 case "hold" -> scenarios.holdUntilLost();
                 case "acquire" -> scenarios.acquireAndHold();
                 case "outage" -> scenarios.outage();
+                case "settle" -> scenarios.settle();
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
             exit = 0;
@@ -166,6 +169,11 @@ public class ClusterApp {
             report("FINAL lost=" + leaseLost(meters) + " write=" + (fencedWrite(token.getAsLong()) ? "accepted" : "rejected"));
         }
 
+        /** Waits for the two other parties of the settlement, across processes. */
+        @Barrier(value = "settlement", parties = 3, scope = Scope.CLUSTER, timeout = "60s")
+        public void settle() {
+        }
+
         @Guarded(value = "steady", scope = Scope.CLUSTER, timeout = "1s")
         public void steady() throws InterruptedException {
             Thread.sleep(5);
@@ -242,6 +250,17 @@ public class ClusterApp {
         void acquireAndHold() throws InterruptedException {
             guards.acquireAndHold(meters);
             report("RELEASED");
+        }
+
+        /** Arrives at the cluster barrier once and reports whether its generation was released or broken. */
+        void settle() {
+            report("ARRIVING");
+            try {
+                guards.settle();
+                report("SETTLED");
+            } catch (BarrierBrokenException e) {
+                report("BROKEN " + e.getMessage());
+            }
         }
 
         /** Calls a cluster guard without pause while the test stops and restarts Redis; reports every half second. */

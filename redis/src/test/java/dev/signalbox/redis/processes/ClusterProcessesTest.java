@@ -123,6 +123,36 @@ class ClusterProcessesTest {
     }
 
     @Test
+    void aKilledPartyBreaksItsBarrierGenerationForTheOtherProcessesWithinOneLease() {
+        AppProcess doomed = start("doomed", "settle", LEASE);
+        AppProcess survivor = start("survivor", "settle", LEASE);
+        doomed.awaitLine("ARRIVING", START);
+        survivor.awaitLine("ARRIVING", START);
+        awaitArrivals(2);
+
+        doomed.kill9();
+        // Two of three parties: without the dead party's arrival lapsing (lease 2s), the survivor would wait out its 60s timeout.
+        String verdict = survivor.awaitLine("BROKEN", Duration.ofSeconds(30));
+        assertThat(verdict).contains("instance 'doomed' stopped renewing its arrival");
+        assertThat(server().command("HGET", "signalbox:settlement", "arrived")).isEqualTo("0");
+    }
+
+    private void awaitArrivals(int arrived) {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (!String.valueOf(arrived).equals(server().command("HGET", "signalbox:settlement", "arrived"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never " + arrived + " arrivals at the barrier; output:\n"
+                        + processes.stream().map(AppProcess::output).collect(Collectors.joining("\n")));
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
     void redisOutageFailsCallsWithinTheirTimeoutAndServiceResumesByItself() throws InterruptedException {
         AppProcess app = start("steady", "outage", "--threads=2", "--run-for=25s", LEASE);
         long okBefore = awaitStats(app, s -> s.get("ok") > 0).get("ok");
