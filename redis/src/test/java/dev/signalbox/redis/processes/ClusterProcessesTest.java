@@ -123,7 +123,22 @@ class ClusterProcessesTest {
     }
 
     @Test
+    void threeProcessesPassTheClusterBarrierTogether() {
+        server().command("DEL", "signalbox:settlement"); // another test's generation, if its state has not expired yet
+        List<AppProcess> parties = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            parties.add(start("party-" + i, "settle", LEASE));
+        }
+        for (AppProcess party : parties) {
+            assertThat(party.awaitLine("SETTLED", START.plusSeconds(30))).isEmpty();
+        }
+        // One generation, released with all three (a generation decided early, with fewer, would have made more).
+        assertThat(server().command("HGET", "signalbox:settlement", "seq")).isEqualTo("1");
+    }
+
+    @Test
     void aKilledPartyBreaksItsBarrierGenerationForTheOtherProcessesWithinOneLease() {
+        server().command("DEL", "signalbox:settlement");
         AppProcess doomed = start("doomed", "settle", LEASE);
         AppProcess survivor = start("survivor", "settle", LEASE);
         doomed.awaitLine("ARRIVING", START);
