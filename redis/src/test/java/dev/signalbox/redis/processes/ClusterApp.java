@@ -64,6 +64,7 @@ public class ClusterApp {
                 case "acquire" -> scenarios.acquireAndHold();
                 case "outage" -> scenarios.outage();
                 case "settle" -> scenarios.settle();
+                case "read-write" -> scenarios.readWrite();
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario);
             }
             exit = 0;
@@ -177,6 +178,28 @@ public class ClusterApp {
             report("FINAL lost=" + leaseLost(meters) + " write=" + (fencedWrite(token.getAsLong()) ? "accepted" : "rejected"));
         }
 
+        /**
+         * Moves both halves of a book's balance forward, in two separate writes: a reader that is not
+         * excluded by this writer sees them differ.
+         */
+        @Guarded(value = "ledger", key = "#book", mode = Guarded.Mode.WRITE, scope = Scope.CLUSTER, timeout = "60s")
+        public void post(String book) throws InterruptedException {
+            var debit = store.getBucket(book + ":debit", LongCodec.INSTANCE);
+            Long value = (Long) debit.get();
+            long next = value == null ? 1L : value + 1;
+            debit.set(next);
+            Thread.sleep(1);
+            store.getBucket(book + ":credit", LongCodec.INSTANCE).set(next);
+        }
+
+        /** True when both halves of the book agree, as they must under a read lock that excludes writers. */
+        @Guarded(value = "ledger", key = "#book", mode = Guarded.Mode.READ, scope = Scope.CLUSTER, timeout = "60s")
+        public boolean balanced(String book) {
+            Object debit = store.getBucket(book + ":debit", LongCodec.INSTANCE).get();
+            Object credit = store.getBucket(book + ":credit", LongCodec.INSTANCE).get();
+            return java.util.Objects.equals(debit, credit);
+        }
+
         /** Waits for the two other parties of the settlement, across processes. */
         @Barrier(value = "settlement", parties = 3, scope = Scope.CLUSTER, timeout = "60s")
         public void settle() {
@@ -259,6 +282,28 @@ public class ClusterApp {
         void acquireAndHold() throws InterruptedException {
             guards.acquireAndHold(meters);
             report("RELEASED");
+        }
+
+        /** Writes and reads two books under their cluster read-write locks; reports writes and torn reads. */
+        void readWrite() throws Exception {
+            AtomicLong writes = new AtomicLong();
+            AtomicLong torn = new AtomicLong();
+            AtomicLong reads = new AtomicLong();
+            AtomicLong step = new AtomicLong();
+            repeat(() -> {
+                long n = step.incrementAndGet();
+                String book = n % 2 == 0 ? "book-a" : "book-b";
+                if (n % 3 == 0) {
+                    guards.post(book);
+                    writes.incrementAndGet();
+                } else {
+                    reads.incrementAndGet();
+                    if (!guards.balanced(book)) {
+                        torn.incrementAndGet();
+                    }
+                }
+            });
+            report("DONE writes=" + writes + " reads=" + reads + " torn=" + torn);
         }
 
         /** Arrives at the cluster barrier once and reports whether its generation was released or broken. */

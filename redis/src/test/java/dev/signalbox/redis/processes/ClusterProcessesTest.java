@@ -59,6 +59,26 @@ class ClusterProcessesTest {
     }
 
     @Test
+    void clusterReadWriteLocksKeepReadersFromTornWritesAcrossProcesses() {
+        for (int i = 1; i <= 3; i++) {
+            start("ledger-" + i, "read-write", "--threads=4", "--iterations=45");
+        }
+        long writes = 0;
+        for (AppProcess process : processes) {
+            Map<String, Long> done = parse(process.awaitLine("DONE", START.plusSeconds(90)));
+            assertThat(done.get("torn")).as("reads that saw a write half done").isZero();
+            assertThat(done.get("reads")).isPositive();
+            writes += done.get("writes");
+        }
+        // Two keys of one guard name: each book's writes were excluded from each other, across processes.
+        long debitA = Long.parseLong(server().command("GET", "book-a:debit"));
+        long debitB = Long.parseLong(server().command("GET", "book-b:debit"));
+        assertThat(debitA + debitB).isEqualTo(writes);
+        assertThat(server().command("GET", "book-a:credit")).isEqualTo(String.valueOf(debitA));
+        assertThat(server().command("GET", "book-b:credit")).isEqualTo(String.valueOf(debitB));
+    }
+
+    @Test
     void clusterRateLimitHoldsAcrossProcesses() {
         // 10 per second shared by three processes; locally scoped, each would admit that much on its own.
         for (int i = 1; i <= 3; i++) {
