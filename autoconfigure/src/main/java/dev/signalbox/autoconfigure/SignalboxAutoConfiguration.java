@@ -1,10 +1,10 @@
 package dev.signalbox.autoconfigure;
 
-import java.util.List;
-
-import dev.signalbox.core.Primitive;
-import dev.signalbox.core.PrimitiveListener;
-import dev.signalbox.core.Outcome;
+import dev.signalbox.registry.ClusterPrimitives;
+import dev.signalbox.registry.PrimitiveListenerFactory;
+import dev.signalbox.registry.PrimitiveStatistics;
+import dev.signalbox.registry.SignalboxRegistry;
+import dev.signalbox.spring.SignalboxAnnotationPostProcessor;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,7 +15,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Signalbox's core wiring: the {@link SignalboxRegistry} of named primitives, and the interception
@@ -33,9 +32,7 @@ public final class SignalboxAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     SignalboxRegistry signalboxRegistry(ObjectProvider<PrimitiveListenerFactory> listenerFactories) {
-        List<PrimitiveListenerFactory> factories = listenerFactories.orderedStream().toList();
-        return new SignalboxRegistry((name, kind, scope, state) -> composite(
-                factories.stream().map(f -> f.listenerFor(name, kind, scope, state)).toList()));
+        return new SignalboxRegistry(PrimitiveListenerFactory.composite(listenerFactories.orderedStream().toList()));
     }
 
     @Bean
@@ -46,50 +43,10 @@ public final class SignalboxAutoConfiguration {
 
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean
     static SignalboxAnnotationPostProcessor signalboxAnnotationPostProcessor(ObjectProvider<SignalboxRegistry> registry,
             ObjectProvider<SignalboxProperties> properties, ObjectProvider<ClusterPrimitives> cluster) {
-        return new SignalboxAnnotationPostProcessor(SingletonSupplier.of(
-                () -> new GuardPlanner(registry.getObject(), properties.getObject(), cluster.getIfAvailable())));
-    }
-
-    private static PrimitiveListener composite(List<PrimitiveListener> listeners) {
-        List<PrimitiveListener> real = listeners.stream().filter(l -> l != PrimitiveListener.NONE).toList();
-        if (real.isEmpty()) {
-            return PrimitiveListener.NONE;
-        }
-        if (real.size() == 1) {
-            return real.get(0);
-        }
-        PrimitiveListener[] all = real.toArray(PrimitiveListener[]::new);
-        // Plain loops over an array: a capturing lambda per event would allocate on the hot path.
-        return new PrimitiveListener() {
-            @Override
-            public void onArrival(Primitive primitive) {
-                for (PrimitiveListener l : all) {
-                    l.onArrival(primitive);
-                }
-            }
-
-            @Override
-            public void onWaitEnded(Primitive primitive, long waitNanos, Outcome outcome) {
-                for (PrimitiveListener l : all) {
-                    l.onWaitEnded(primitive, waitNanos, outcome);
-                }
-            }
-
-            @Override
-            public void onReleased(Primitive primitive, long holdNanos) {
-                for (PrimitiveListener l : all) {
-                    l.onReleased(primitive, holdNanos);
-                }
-            }
-
-            @Override
-            public void onLeaseLost(Primitive primitive) {
-                for (PrimitiveListener l : all) {
-                    l.onLeaseLost(primitive);
-                }
-            }
-        };
+        return new SignalboxAnnotationPostProcessor(registry::getObject, () -> properties.getObject().toAnnotationSettings(),
+                cluster::getIfAvailable);
     }
 }

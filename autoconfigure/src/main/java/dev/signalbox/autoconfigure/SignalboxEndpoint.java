@@ -1,5 +1,10 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.registry.ClusterMembers;
+import dev.signalbox.registry.PrimitiveStatistics;
+import dev.signalbox.registry.Registration;
+import dev.signalbox.registry.SignalboxRegistry;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

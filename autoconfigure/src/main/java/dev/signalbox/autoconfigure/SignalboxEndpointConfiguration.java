@@ -1,5 +1,8 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.registry.PrimitiveStatistics;
+import dev.signalbox.registry.SignalboxRegistry;
+
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;

@@ -2,6 +2,10 @@ package dev.signalbox.autoconfigure;
 
 import java.util.Set;
 
+import dev.signalbox.micrometer.LeaseLostMeter;
+import dev.signalbox.micrometer.MeterSettings;
+import dev.signalbox.micrometer.MicrometerPrimitiveMetrics;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.actuate.endpoint.invoke.OperationInvoker;
@@ -14,14 +18,19 @@ import org.springframework.context.annotation.Configuration;
 
 /** The contract's meters, when Micrometer and a {@link MeterRegistry} are present and {@code signalbox.metrics.enabled} is not false. */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnClass({MeterRegistry.class, MicrometerPrimitiveMetrics.class})
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "signalbox.metrics.enabled", matchIfMissing = true)
 class SignalboxMetricsConfiguration {
 
     @Bean
     MicrometerPrimitiveMetrics signalboxMicrometerMetrics(MeterRegistry meterRegistry, SignalboxProperties properties) {
-        return new MicrometerPrimitiveMetrics(meterRegistry, properties.getMetrics());
+        return new MicrometerPrimitiveMetrics(meterRegistry, meterSettings(properties.getMetrics()));
+    }
+
+    /** Here, not in {@link SignalboxProperties}: the properties must bind where signalbox-micrometer is absent. */
+    static MeterSettings meterSettings(SignalboxProperties.Metrics metrics) {
+        return new MeterSettings(metrics.isPercentileHistogram(), metrics.getSlo(), metrics.getFlushInterval());
     }
 
     @Bean

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.signalbox.annotation.Scope;
+import dev.signalbox.spring.AnnotationSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -252,5 +254,19 @@ public class SignalboxProperties {
         public void setFlushInterval(Duration flushInterval) {
             this.flushInterval = flushInterval;
         }
+    }
+
+    /** These properties as the interception's overrides of annotation attributes. */
+    public AnnotationSettings toAnnotationSettings() {
+        return new AnnotationSettings(defaults.getTimeout(),
+                toMap(guards, g -> new AnnotationSettings.GuardSettings(g.getPermits(), g.getTimeout(), g.getScope())),
+                toMap(rateLimits, r -> new AnnotationSettings.RateLimitSettings(r.getLimit(), r.getPer(), r.getTimeout(), r.getScope())),
+                toMap(barriers, b -> new AnnotationSettings.BarrierSettings(b.getParties(), b.getTimeout(), b.getScope())));
+    }
+
+    private static <P, S> Map<String, S> toMap(Map<String, P> properties, Function<P, S> settings) {
+        Map<String, S> out = new LinkedHashMap<>();
+        properties.forEach((name, p) -> out.put(name, settings.apply(p)));
+        return out;
     }
 }

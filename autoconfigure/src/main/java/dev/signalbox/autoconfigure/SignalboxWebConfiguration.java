@@ -1,5 +1,8 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.spring.web.SignalboxHandlerExceptionResolver;
+import dev.signalbox.spring.web.SignalboxWebExceptionHandler;
+
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;

@@ -1,5 +1,7 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.registry.SignalboxRegistry;
+
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 

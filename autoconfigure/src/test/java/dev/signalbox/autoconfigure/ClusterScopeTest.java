@@ -1,5 +1,8 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.micrometer.MicrometerPrimitiveMetrics;
+import dev.signalbox.registry.SignalboxRegistry;
+
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;

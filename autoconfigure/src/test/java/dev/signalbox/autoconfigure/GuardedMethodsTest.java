@@ -1,5 +1,8 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.registry.Registration;
+import dev.signalbox.registry.SignalboxRegistry;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

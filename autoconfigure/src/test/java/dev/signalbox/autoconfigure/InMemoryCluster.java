@@ -1,5 +1,8 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.registry.ClusterMembers;
+import dev.signalbox.registry.ClusterPrimitives;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.registry.SignalboxRegistry;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,5 +1,11 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.micrometer.MicrometerPrimitiveMetrics;
+import dev.signalbox.registry.PrimitiveStatistics;
+import dev.signalbox.registry.Registration;
+import dev.signalbox.registry.SignalboxRegistry;
+import dev.signalbox.spring.web.SignalboxHandlerExceptionResolver;
+
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.core.Lock;
 

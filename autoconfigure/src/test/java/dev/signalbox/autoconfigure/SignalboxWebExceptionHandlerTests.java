@@ -1,5 +1,8 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.spring.web.SignalboxHandlerExceptionResolver;
+import dev.signalbox.spring.web.SignalboxWebExceptionHandler;
+
 import java.time.Duration;
 
 import dev.signalbox.core.BarrierBrokenException;

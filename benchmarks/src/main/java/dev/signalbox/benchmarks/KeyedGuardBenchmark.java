@@ -1,5 +1,7 @@
 package dev.signalbox.benchmarks;
 
+import dev.signalbox.micrometer.MicrometerPrimitiveMetrics;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.autoconfigure.SignalboxAutoConfiguration;
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.registry.SignalboxRegistry;
 import dev.signalbox.core.Durations;
 import dev.signalbox.core.KeyedPermits;
 import dev.signalbox.core.KeyedRegistry;
@@ -67,7 +69,7 @@ public class KeyedGuardBenchmark {
     @Setup(Level.Trial)
     public void start() {
         context = new AnnotationConfigApplicationContext(Beans.class, SignalboxAutoConfiguration.class);
-        if (context.getBeansOfType(dev.signalbox.autoconfigure.MicrometerPrimitiveMetrics.class).isEmpty()) {
+        if (context.getBeansOfType(dev.signalbox.micrometer.MicrometerPrimitiveMetrics.class).isEmpty()) {
             throw new IllegalStateException("metrics are off in the benchmark's context: register the MeterRegistry before the auto-configuration");
         }
         guarded = context.getBean(KeyedService.class);

@@ -1,5 +1,7 @@
 package dev.signalbox.benchmarks;
 
+import dev.signalbox.micrometer.MicrometerPrimitiveMetrics;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +83,7 @@ public class SpringProxyBenchmark {
         concurrencyLimited = context.getBean("concurrencyLimited", Service.class);
         guarded = context.getBean("guarded", Service.class);
         rateLimited = context.getBean("rateLimited", Service.class);
-        if (context.getBeansOfType(dev.signalbox.autoconfigure.MicrometerPrimitiveMetrics.class).isEmpty()) {
+        if (context.getBeansOfType(dev.signalbox.micrometer.MicrometerPrimitiveMetrics.class).isEmpty()) {
             throw new IllegalStateException("metrics are off in the benchmark's context: register the MeterRegistry before the auto-configuration");
         }
         ProxyFactory factory = new ProxyFactory(new Service());

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.signalbox.autoconfigure.MicrometerPrimitiveMetrics;
-import dev.signalbox.autoconfigure.SignalboxProperties;
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.micrometer.MeterSettings;
+import dev.signalbox.micrometer.MicrometerPrimitiveMetrics;
+import dev.signalbox.registry.SignalboxRegistry;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.RateLimiter;
@@ -68,7 +68,7 @@ public class UncontendedBenchmark {
 
     @Setup
     public void setUp() {
-        SignalboxProperties.Metrics metrics = new SignalboxProperties.Metrics();
+        MeterSettings metrics = MeterSettings.DEFAULTS;
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         SignalboxRegistry registry = new SignalboxRegistry(new MicrometerPrimitiveMetrics(meters, metrics));
         meteredLock = registry.lock("bench-metered");

@@ -8,7 +8,7 @@ import java.util.function.IntSupplier;
 
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.autoconfigure.SignalboxAutoConfiguration;
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.registry.SignalboxRegistry;
 import dev.signalbox.core.Durations;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.Semaphore;

@@ -1,5 +1,7 @@
 package dev.signalbox.benchmarks;
 
+import dev.signalbox.micrometer.MicrometerPrimitiveMetrics;
+
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +60,7 @@ public class VirtualThreadsBenchmark {
     public void start() {
         context = new AnnotationConfigApplicationContext(Beans.class, SignalboxAutoConfiguration.class);
         guarded = context.getBean(Work.class);
-        if (context.getBeansOfType(dev.signalbox.autoconfigure.MicrometerPrimitiveMetrics.class).isEmpty()) {
+        if (context.getBeansOfType(dev.signalbox.micrometer.MicrometerPrimitiveMetrics.class).isEmpty()) {
             throw new IllegalStateException("metrics are off in the benchmark's context: register the MeterRegistry before the auto-configuration");
         }
     }

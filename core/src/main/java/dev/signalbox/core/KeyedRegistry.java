@@ -92,6 +92,20 @@ public interface KeyedRegistry<K, P extends Primitive> {
     }
 
     /**
+     * A registry ordered like {@link #createInKeyOrder(String, Comparator, Function)} that evicts
+     * like {@link #create(String, Function, Predicate)}: only once nobody borrows a key's primitive
+     * and {@code isIdle} says it has no state worth keeping.
+     */
+    static <K, P extends Primitive> KeyedRegistry<K, P> createInKeyOrder(String name, Comparator<? super K> keyOrder,
+            Function<? super K, ? extends P> factory, Predicate<? super P> isIdle) {
+        if (keyOrder == null || isIdle == null) {
+            throw new IllegalArgumentException("keyed registry '" + name + "': the " + (keyOrder == null ? "key order" : "idleness test")
+                    + " is null; pass one, or use createInKeyOrder(name, keyOrder, factory)");
+        }
+        return new LocalKeyedRegistry<>(name, factory, isIdle, keyOrder);
+    }
+
+    /**
      * An idleness test for primitives that may be used outside their handles: idle when its
      * snapshot shows nobody waiting and nothing active. Costs a snapshot per check.
      */

@@ -2,17 +2,30 @@ package dev.signalbox.core;
 
 /**
  * The instrumentation SPI: told of every arrival, the end of every wait and every release of the
- * primitives it is attached to. Spring's auto-configuration bridges it to Micrometer.
+ * primitives it is attached to. {@code signalbox-micrometer} bridges it to Micrometer.
  *
  * <p>Called on the thread where the event happens, never while an internal lock is held; keep
  * implementations quick and non-blocking, and never throw. With {@link #NONE} (the default) a
- * primitive does not even read the clock for instrumentation.
+ * primitive does not even read the clock for instrumentation. {@link #composite} tells several.
  */
 public interface PrimitiveListener {
 
     /** A listener that ignores everything; primitives skip all timing when it is theirs. */
     PrimitiveListener NONE = new PrimitiveListener() {
     };
+
+    /**
+     * One listener that tells each of {@code listeners} of every event, in order; {@link #NONE}s are
+     * left out, so a composite of nothing real is {@link #NONE} itself (and costs a primitive nothing).
+     */
+    static PrimitiveListener composite(java.util.List<? extends PrimitiveListener> listeners) {
+        PrimitiveListener[] real = listeners.stream().filter(l -> l != NONE).toArray(PrimitiveListener[]::new);
+        return switch (real.length) {
+            case 0 -> NONE;
+            case 1 -> real[0];
+            default -> new CompositePrimitiveListener(real);
+        };
+    }
 
     /** A caller arrived and will wait (or acquire at once). */
     default void onArrival(Primitive primitive) {

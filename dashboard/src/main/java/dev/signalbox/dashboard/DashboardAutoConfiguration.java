@@ -16,7 +16,7 @@ import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import dev.signalbox.autoconfigure.SignalboxAutoConfiguration;
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.registry.SignalboxRegistry;
 
 /**
  * The Signalbox dashboard in a Spring MVC application: a page at {@code signalbox.dashboard.path}

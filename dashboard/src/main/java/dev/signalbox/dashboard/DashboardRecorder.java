@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.signalbox.annotation.Scope;
-import dev.signalbox.autoconfigure.PrimitiveListenerFactory;
+import dev.signalbox.registry.PrimitiveListenerFactory;
 import dev.signalbox.core.Kind;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.Snapshot;

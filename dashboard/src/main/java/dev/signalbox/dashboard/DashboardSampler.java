@@ -17,8 +17,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
-import dev.signalbox.autoconfigure.Registration;
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.registry.Registration;
+import dev.signalbox.registry.SignalboxRegistry;
 import dev.signalbox.core.Holder;
 import dev.signalbox.core.Kind;
 import dev.signalbox.core.KeyedRegistry;

@@ -9,9 +9,9 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.annotation.Scope;
-import dev.signalbox.autoconfigure.ClusterPrimitives;
+import dev.signalbox.registry.ClusterPrimitives;
 import dev.signalbox.autoconfigure.SignalboxAutoConfiguration;
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.registry.SignalboxRegistry;
 import dev.signalbox.core.Barrier;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;

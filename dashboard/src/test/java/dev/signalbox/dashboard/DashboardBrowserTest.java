@@ -32,7 +32,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.annotation.RateLimited;
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.registry.SignalboxRegistry;
 import dev.signalbox.core.BoundedQueue;
 import dev.signalbox.core.SignalboxException;
 

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.registry.SignalboxRegistry;
 import dev.signalbox.core.Barrier;
 import dev.signalbox.core.BarrierBrokenException;
 import dev.signalbox.core.BoundedQueue;

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.signalbox.autoconfigure.ClusterMembers.Member;
+import dev.signalbox.registry.ClusterMembers.Member;
 import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.GuardUnavailableException;
 import dev.signalbox.core.Holder;

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.redisson.api.RedissonClient;
 
-import dev.signalbox.autoconfigure.ClusterPrimitives;
+import dev.signalbox.registry.ClusterPrimitives;
 import dev.signalbox.core.Barrier;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.PrimitiveListener;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import dev.signalbox.annotation.Scope;
-import dev.signalbox.autoconfigure.ClusterMembers;
+import dev.signalbox.registry.ClusterMembers;
 import dev.signalbox.core.Condition;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;

@@ -12,7 +12,7 @@ import org.redisson.api.RScoredSortedSet;
 import org.redisson.api.RScoredSortedSetAsync;
 import org.redisson.client.codec.StringCodec;
 
-import dev.signalbox.autoconfigure.ClusterMembers.Member;
+import dev.signalbox.registry.ClusterMembers.Member;
 
 /**
  * Who holds and who waits in Redis for one name and key, across instances, for operators

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import org.redisson.api.RReadWriteLock;
 
 import dev.signalbox.annotation.Scope;
-import dev.signalbox.autoconfigure.ClusterMembers;
+import dev.signalbox.registry.ClusterMembers;
 import dev.signalbox.core.Acquirable;
 import dev.signalbox.core.Holder;
 import dev.signalbox.core.Kind;

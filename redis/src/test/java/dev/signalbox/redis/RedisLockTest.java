@@ -22,8 +22,8 @@ import org.redisson.api.RBucket;
 import org.redisson.client.codec.LongCodec;
 
 import dev.signalbox.annotation.Scope;
-import dev.signalbox.autoconfigure.ClusterMembers;
-import dev.signalbox.autoconfigure.ClusterMembers.Member;
+import dev.signalbox.registry.ClusterMembers;
+import dev.signalbox.registry.ClusterMembers.Member;
 import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Outcome;

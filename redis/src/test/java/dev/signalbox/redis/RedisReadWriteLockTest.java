@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.signalbox.autoconfigure.ClusterMembers;
-import dev.signalbox.autoconfigure.ClusterMembers.Member;
+import dev.signalbox.registry.ClusterMembers;
+import dev.signalbox.registry.ClusterMembers.Member;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.ReadWriteLock;

@@ -1,6 +1,6 @@
 package dev.signalbox.redis.autoconfigure;
 
-import dev.signalbox.autoconfigure.ClusterPrimitives;
+import dev.signalbox.registry.ClusterPrimitives;
 import dev.signalbox.redis.RedisClusterPrimitives;
 
 import org.redisson.Redisson;

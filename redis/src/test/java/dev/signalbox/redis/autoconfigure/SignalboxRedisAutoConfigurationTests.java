@@ -5,7 +5,7 @@ import java.util.OptionalLong;
 
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.annotation.Scope;
-import dev.signalbox.autoconfigure.ClusterPrimitives;
+import dev.signalbox.registry.ClusterPrimitives;
 import dev.signalbox.autoconfigure.SignalboxAutoConfiguration;
 import dev.signalbox.core.GuardContext;
 import dev.signalbox.redis.RedisClusterPrimitives;

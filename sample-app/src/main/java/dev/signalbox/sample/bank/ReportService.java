@@ -1,7 +1,7 @@
 package dev.signalbox.sample.bank;
 
 import dev.signalbox.annotation.Guarded;
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.registry.SignalboxRegistry;
 import dev.signalbox.core.Lease;
 import dev.signalbox.core.ResourcePool;
 import java.time.Duration;

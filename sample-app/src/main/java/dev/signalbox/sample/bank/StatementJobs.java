@@ -1,6 +1,6 @@
 package dev.signalbox.sample.bank;
 
-import dev.signalbox.autoconfigure.SignalboxRegistry;
+import dev.signalbox.registry.SignalboxRegistry;
 import dev.signalbox.core.WorkerPool;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
