@@ -104,8 +104,6 @@ public final class RedisBarrier implements Barrier {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBarrier.class);
 
-    /** Verdicts kept in the hash, for parties that missed the published one. */
-    private static final int VERDICTS_KEPT = 32;
     /** Verdicts this instance remembers, for a party whose verdict is published before it is registered. */
     private static final int VERDICTS_REMEMBERED = 64;
 
@@ -113,111 +111,13 @@ public final class RedisBarrier implements Barrier {
     private static final String LOST = "L";
     private static final String OPEN = "O";
 
-    /**
-     * Shared start. ARGV[1]: the channel, ARGV[2]: the lease in ms. An instance with parties in the open
-     * generation keeps a field {@code a:<instance id>} with the Redis time (ms) until which it counts as
-     * alive: set on arrival, renewed by its checks every third of a lease, cleared when the generation is
-     * decided. {@code lapsed} finds an instance whose time has passed: its parties are gone.
+    /*
+     * The atomic scripts, each barrier-decide.lua followed by its own file; see RedisScripts and the
+     * files' headers (src/main/resources/dev/signalbox/redis/barrier-*.lua) for their KEYS, ARGV and returns.
      */
-    private static final String DECIDE = """
-            local function decide(epoch, seq, verdict)
-              for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
-                if string.sub(field, 1, 2) == 'a:' then redis.call('HDEL', KEYS[1], field) end
-              end
-              redis.call('HSET', KEYS[1], 'v' .. (seq %% %d), seq .. ' ' .. verdict, 'seq', seq + 1, 'arrived', 0)
-              redis.call('PUBLISH', ARGV[1], epoch .. ':' .. seq .. ' ' .. verdict)
-            end
-            local function now_ms()
-              local t = redis.call('TIME')
-              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            end
-            local function lapsed(now)
-              local fields = redis.call('HGETALL', KEYS[1])
-              for i = 1, #fields, 2 do
-                if string.sub(fields[i], 1, 2) == 'a:' and tonumber(fields[i + 1]) < now then
-                  return "B a party's instance '" .. string.sub(fields[i], 3) .. "' stopped renewing its arrival for"
-                    .. " longer than the lease (" .. ARGV[2] .. "ms): its process died, stalled, or lost Redis"
-                end
-              end
-              return nil
-            end
-            """.formatted(VERDICTS_KEPT);
-
-    /**
-     * ARGV[3]: parties, [4]: a fresh epoch, [5]: '1' for a zero timeout, [6]: the reason a zero timeout
-     * breaks with, [7]: this instance's id. An open generation with a party of a lapsed instance is
-     * broken first, so the arrival starts a fresh one. Returns {status, generation id, index}:
-     * W(aiting), R(eleased by this arrival), B(roken by this zero-timeout arrival), or P (parties
-     * differ: index is Redis' parties).
-     */
-    private static final String ARRIVE = DECIDE + """
-            local epoch = redis.call('HGET', KEYS[1], 'epoch')
-            if not epoch then
-              epoch = ARGV[4]
-              redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0, 'arrived', 0, 'parties', ARGV[3])
-            end
-            local parties = tonumber(redis.call('HGET', KEYS[1], 'parties'))
-            if parties ~= tonumber(ARGV[3]) then return {'P', '', tostring(parties)} end
-            local now = now_ms()
-            local dead = lapsed(now)
-            if dead then decide(epoch, tonumber(redis.call('HGET', KEYS[1], 'seq')), dead) end
-            local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
-            local arrived = tonumber(redis.call('HGET', KEYS[1], 'arrived'))
-            local status = 'W'
-            if arrived + 1 >= parties then
-              status = 'R'
-              decide(epoch, seq, 'R')
-            elseif ARGV[5] == '1' then
-              status = 'B'
-              decide(epoch, seq, 'B ' .. ARGV[6])
-            else
-              redis.call('HSET', KEYS[1], 'arrived', arrived + 1, 'a:' .. ARGV[7], now + tonumber(ARGV[2]))
-            end
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return {status, epoch .. ':' .. seq, tostring(arrived)}
-            """;
-
-    /**
-     * ARGV[3]: epoch, [4]: seq, [5]: 'break' or 'check', [6]: the reason to break with, [7]: this
-     * instance's id. Returns the generation's verdict ('R', 'B reason'), 'L' when the hash no longer
-     * knows it, or 'O' when it is open and only checked (which renews the TTL and this instance's
-     * arrival, and breaks the generation if another instance's arrival lapsed).
-     */
-    private static final String SETTLE = DECIDE + """
-            local epoch = redis.call('HGET', KEYS[1], 'epoch')
-            if epoch ~= ARGV[3] then return 'L' end
-            local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
-            local mine = tonumber(ARGV[4])
-            if mine == seq then
-              redis.call('PEXPIRE', KEYS[1], ARGV[2])
-              local verdict
-              if ARGV[5] == 'break' then
-                verdict = 'B ' .. ARGV[6]
-              else
-                local now = now_ms()
-                redis.call('HSET', KEYS[1], 'a:' .. ARGV[7], now + tonumber(ARGV[2]))
-                verdict = lapsed(now)
-                if not verdict then return 'O' end
-              end
-              decide(epoch, seq, verdict)
-              return verdict
-            end
-            local v = redis.call('HGET', KEYS[1], 'v' .. (mine %% %d))
-            if v then
-              local space = string.find(v, ' ', 1, true)
-              if tonumber(string.sub(v, 1, space - 1)) == mine then return string.sub(v, space + 1) end
-            end
-            return 'L'
-            """.formatted(VERDICTS_KEPT);
-
-    /** ARGV[3]: the reason. Breaks the current generation if anyone waits in it; returns 1 if it did. */
-    private static final String ABORT = DECIDE + """
-            local epoch = redis.call('HGET', KEYS[1], 'epoch')
-            if not epoch or tonumber(redis.call('HGET', KEYS[1], 'arrived')) == 0 then return 0 end
-            decide(epoch, tonumber(redis.call('HGET', KEYS[1], 'seq')), 'B ' .. ARGV[3])
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            return 1
-            """;
+    private static final String ARRIVE = RedisScripts.BARRIER_ARRIVE;
+    private static final String SETTLE = RedisScripts.BARRIER_SETTLE;
+    private static final String ABORT = RedisScripts.BARRIER_ABORT;
 
     private final RedisBackend backend;
     private final RedissonClient client;
