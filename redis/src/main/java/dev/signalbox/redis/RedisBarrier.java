@@ -100,7 +100,7 @@ import dev.signalbox.core.Snapshot;
  * its epoch gone counts its generation as broken.</li>
  * </ul>
  */
-public final class RedisBarrier implements Barrier {
+final class RedisBarrier implements Barrier {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBarrier.class);
 
@@ -174,7 +174,7 @@ public final class RedisBarrier implements Barrier {
      * @param parties  how many parties, across all instances, make a generation (at least 2)
      * @param listener told of every arrival and of how each wait ended
      */
-    public RedisBarrier(RedissonClient client, RedisClusterSettings settings, String name, int parties,
+    RedisBarrier(RedissonClient client, RedisClusterSettings settings, String name, int parties,
             PrimitiveListener listener) {
         this(new RedisBackend(Objects.requireNonNull(client, "client"), Objects.requireNonNull(settings, "settings")), name,
                 parties, listener);

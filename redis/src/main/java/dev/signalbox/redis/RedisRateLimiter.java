@@ -80,7 +80,7 @@ import dev.signalbox.core.Snapshot;
  * {@code availablePermits()}, which rewrites the {@code :value} key without its TTL, and then set the
  * TTL again (a second call): if this instance dies in between, that one small key stays.
  */
-public final class RedisRateLimiter implements RateLimiter {
+final class RedisRateLimiter implements RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RedisRateLimiter.class);
 
@@ -120,7 +120,7 @@ public final class RedisRateLimiter implements RateLimiter {
      * @param per      the window, in whole milliseconds
      * @param listener told of every arrival and of how each wait ended
      */
-    public RedisRateLimiter(RedissonClient client, RedisClusterSettings settings, String name, String key, int limit,
+    RedisRateLimiter(RedissonClient client, RedisClusterSettings settings, String name, String key, int limit,
             Duration per, PrimitiveListener listener) {
         this(new RedisBackend(Objects.requireNonNull(client, "client"), Objects.requireNonNull(settings, "settings")), name,
                 key, limit, per, listener);

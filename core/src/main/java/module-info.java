@@ -1,0 +1,20 @@
+/**
+ * Signalbox's primitives, JDK only: asyncio's Lock, Semaphore, Event, Condition, Barrier and
+ * bounded Queue, the patterns built on them, and the registry of named primitives.
+ *
+ * <ul>
+ * <li>{@code dev.signalbox.core}: the primitives' interfaces and factories, {@code Permit}, the
+ *     exceptions and the listener SPI; their implementations are package-private.</li>
+ * <li>{@code dev.signalbox.annotation}: {@code @Guarded}, {@code @RateLimited}, {@code @Barrier}
+ *     (interpreted by {@code signalbox-spring}).</li>
+ * <li>{@code dev.signalbox.registry}: named, instrumented primitives of either scope, one
+ *     {@code PrimitiveFactory} per scope, and the per-name statistics.</li>
+ * </ul>
+ */
+module dev.signalbox.core {
+    requires java.logging; // leak and pool reports go through java.util.logging, which Spring Boot bridges
+
+    exports dev.signalbox.core;
+    exports dev.signalbox.annotation;
+    exports dev.signalbox.registry;
+}
