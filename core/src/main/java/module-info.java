@@ -9,6 +9,8 @@
  *     (interpreted by {@code signalbox-spring}).</li>
  * <li>{@code dev.signalbox.registry}: named, instrumented primitives of either scope, one
  *     {@code PrimitiveFactory} per scope, and the per-name statistics.</li>
+ * <li>{@code dev.signalbox.spi}: what Signalbox's other modules need from core beyond that API,
+ *     exported to them only.</li>
  * </ul>
  */
 module dev.signalbox.core {
@@ -17,4 +19,7 @@ module dev.signalbox.core {
     exports dev.signalbox.core;
     exports dev.signalbox.annotation;
     exports dev.signalbox.registry;
+    // What Signalbox's own modules share beyond the public API; not for applications.
+    exports dev.signalbox.spi to dev.signalbox.spring, dev.signalbox.micrometer, dev.signalbox.autoconfigure,
+            dev.signalbox.dashboard, dev.signalbox.redis;
 }

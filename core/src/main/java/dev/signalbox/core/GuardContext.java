@@ -2,6 +2,8 @@ package dev.signalbox.core;
 
 import java.util.OptionalLong;
 
+import dev.signalbox.spi.FencingScope;
+
 /**
  * What the guard around the running code says about its hold; today, the fencing token.
  *
@@ -17,51 +19,16 @@ import java.util.OptionalLong;
  * while the method itself runs, that is while it builds its future or publisher; stages and
  * operators that run later, on other threads, do not see it: read it in the method and capture it.
  *
- * <p>The interceptor of {@code signalbox-spring-boot-autoconfigure} sets the token around the body
- * through {@link #enter(long)}; application code only reads it.
+ * <p>The interceptor of {@code signalbox-spring} sets the token around the body (through
+ * Signalbox's SPI, {@code dev.signalbox.spi.FencingScope}); application code only reads it.
  */
 public final class GuardContext {
-
-    private static final ThreadLocal<Frame> CURRENT = new ThreadLocal<>();
 
     private GuardContext() {
     }
 
     /** The fencing token of the innermost cluster exclusive or write guard held here; see the class comment. */
     public static OptionalLong fencingToken() {
-        Frame frame = CURRENT.get();
-        return frame == null ? OptionalLong.empty() : OptionalLong.of(frame.token);
-    }
-
-    /**
-     * Makes {@code token} the current fencing token of this thread until the returned frame is
-     * closed, which restores the previous one. For interceptors running a guarded body; close it on
-     * the same thread, in reverse order of entering (try-with-resources).
-     */
-    public static Frame enter(long token) {
-        Frame frame = new Frame(token, CURRENT.get());
-        CURRENT.set(frame);
-        return frame;
-    }
-
-    /** One fenced body's stretch of a thread; {@link #close()} restores what was current before. */
-    public static final class Frame implements AutoCloseable {
-
-        private final long token;
-        private final Frame outer;
-
-        private Frame(long token, Frame outer) {
-            this.token = token;
-            this.outer = outer;
-        }
-
-        @Override
-        public void close() {
-            if (outer == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(outer);
-            }
-        }
+        return FencingScope.current();
     }
 }

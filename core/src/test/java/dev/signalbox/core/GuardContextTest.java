@@ -4,6 +4,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.signalbox.spi.FencingScope;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,9 +21,9 @@ class GuardContextTest {
 
     @Test
     void innermostTokenWinsAndTheOuterOneComesBackAfterIt() {
-        try (GuardContext.Frame outer = GuardContext.enter(7)) {
+        try (FencingScope.Frame outer = FencingScope.enter(7)) {
             assertThat(GuardContext.fencingToken()).isEqualTo(OptionalLong.of(7));
-            try (GuardContext.Frame inner = GuardContext.enter(42)) {
+            try (FencingScope.Frame inner = FencingScope.enter(42)) {
                 assertThat(GuardContext.fencingToken()).isEqualTo(OptionalLong.of(42));
             }
             assertThat(GuardContext.fencingToken()).isEqualTo(OptionalLong.of(7));
@@ -31,7 +33,7 @@ class GuardContextTest {
 
     @Test
     void anotherThreadDoesNotSeeThisThreadsToken() throws Exception {
-        try (GuardContext.Frame frame = GuardContext.enter(3)) {
+        try (FencingScope.Frame frame = FencingScope.enter(3)) {
             OptionalLong elsewhere = CompletableFuture.supplyAsync(GuardContext::fencingToken,
                     r -> Thread.ofVirtual().start(r)).get(5, TimeUnit.SECONDS);
             assertThat(elsewhere).isEmpty();

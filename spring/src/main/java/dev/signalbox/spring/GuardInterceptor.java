@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.signalbox.core.GuardContext;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.SignalboxException;
+import dev.signalbox.spi.FencingScope;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -88,7 +89,7 @@ final class GuardInterceptor implements MethodInterceptor {
         if (token.isEmpty()) {
             return invocation.proceed();
         }
-        try (GuardContext.Frame frame = GuardContext.enter(token.getAsLong())) {
+        try (FencingScope.Frame frame = FencingScope.enter(token.getAsLong())) {
             return invocation.proceed();
         }
     }
