@@ -1,5 +1,6 @@
-// Signalbox dashboard: renders the overview from the server's stream (one event a second), keeps a
-// sparkline of waiting per primitive, and shows one primitive's charts, holders and hot keys.
+// Signalbox dashboard: the page's only row renderer. Draws the overview embedded in the page at once
+// (with each primitive's recent waiting for the sparklines), then each one the server's stream sends
+// (one a second); shows one primitive's charts, holders and hot keys on a click.
 (function () {
   'use strict';
   var base = document.body.getAttribute('data-base').replace(/\/$/, '');
@@ -146,7 +147,8 @@
     setStatus(paused ? 'paused' : 'live', paused ? 'paused' : 'live');
   });
 
-  fetch(base + '/data', { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (o) { accept(o, true); });
+  var first = document.getElementById('first-overview');
+  if (first) accept(JSON.parse(first.textContent), true);
 
   var source = new EventSource(base + '/stream', { withCredentials: true });
   source.addEventListener('open', function () { if (!paused) setStatus('live', 'live'); });

@@ -65,7 +65,7 @@ public final class SignalboxRegistry {
 
     /** The lock named {@code name}, made by {@code factory} (of its scope). */
     public Lock lock(String name, PrimitiveFactory factory) {
-        return single(name, Kind.LOCK, factory.scope(), "lock", listener -> factory.lock(name, null, listener));
+        return single(name, Shape.lock(factory.scope(), false), listener -> factory.lock(name, null, listener));
     }
 
     public Semaphore semaphore(String name, int permits) {
@@ -73,7 +73,7 @@ public final class SignalboxRegistry {
     }
 
     public Semaphore semaphore(String name, int permits, PrimitiveFactory factory) {
-        return single(name, Kind.SEMAPHORE, factory.scope(), "semaphore with " + permits + " permits",
+        return single(name, Shape.semaphore(factory.scope(), false, permits),
                 listener -> factory.semaphore(name, null, permits, listener));
     }
 
@@ -82,18 +82,18 @@ public final class SignalboxRegistry {
     }
 
     public ReadWriteLock readWriteLock(String name, PrimitiveFactory factory) {
-        return single(name, Kind.READ_WRITE_LOCK, factory.scope(), "read-write lock",
+        return single(name, Shape.readWriteLock(factory.scope(), false),
                 listener -> factory.readWriteLock(name, null, listener));
     }
 
     public Event event(String name) {
-        return single(name, Kind.EVENT, Scope.LOCAL, "event", listener -> Event.create(name, listener));
+        return single(name, Shape.event(), listener -> Event.create(name, listener));
     }
 
     /** A condition bound to the lock named {@code lockName} (created if needed). */
     public Condition condition(String name, String lockName) {
         Lock lock = lock(lockName);
-        return single(name, Kind.CONDITION, Scope.LOCAL, "condition of lock '" + lockName + "'",
+        return single(name, Shape.condition(lockName),
                 listener -> lock.newCondition(name, listener));
     }
 
@@ -102,12 +102,12 @@ public final class SignalboxRegistry {
     }
 
     public Barrier barrier(String name, int parties, PrimitiveFactory factory) {
-        return single(name, Kind.BARRIER, factory.scope(), "barrier of " + parties + " parties",
+        return single(name, Shape.barrier(factory.scope(), parties),
                 listener -> factory.barrier(name, parties, listener));
     }
 
     public <T> BoundedQueue<T> queue(String name, int capacity) {
-        return single(name, Kind.QUEUE, Scope.LOCAL, "queue of capacity " + capacity,
+        return single(name, Shape.queue(capacity),
                 listener -> BoundedQueue.<T>create(name, capacity, listener));
     }
 
@@ -119,12 +119,12 @@ public final class SignalboxRegistry {
             ResourcePool<R> pool = (ResourcePool<R>) existing.primitive;
             return pool;
         }
-        return single(name, Kind.RESOURCE_POOL, Scope.LOCAL, "resource pool",
+        return single(name, Shape.resourcePool(),
                 listener -> ResourcePool.<R>create(name, resources, listener));
     }
 
     public WorkerPool workerPool(String name, int workers, int queueCapacity) {
-        return single(name, Kind.WORKER_POOL, Scope.LOCAL, "worker pool of " + workers + " workers and queue capacity " + queueCapacity,
+        return single(name, Shape.workerPool(workers, queueCapacity),
                 listener -> WorkerPool.create(name, workers, queueCapacity, listener));
     }
 
@@ -133,7 +133,7 @@ public final class SignalboxRegistry {
     }
 
     public RateLimiter rateLimiter(String name, int limit, Duration per, PrimitiveFactory factory) {
-        return single(name, Kind.RATE_LIMITER, factory.scope(), "rate limiter of " + limit + " per " + per,
+        return single(name, Shape.rateLimiter(factory.scope(), false, limit, per),
                 listener -> factory.rateLimiter(name, null, limit, per, listener));
     }
 
@@ -143,37 +143,37 @@ public final class SignalboxRegistry {
 
     /** One lock per key, evicted when idle; all keys share the name's meters. */
     public <K> KeyedRegistry<K, Lock> keyedLocks(String name) {
-        return keyed(name, Kind.LOCK, "keyed lock", listener -> key -> Lock.create(name, listener), null);
+        return keyed(name, Shape.lock(Scope.LOCAL, true), listener -> key -> Lock.create(name, listener), null);
     }
 
     /** One lock per key's string form, made by {@code factory}. */
     public KeyedRegistry<String, Lock> keyedLocks(String name, PrimitiveFactory factory) {
-        return keyedByString(name, Kind.LOCK, "keyed lock", factory, listener -> key -> factory.lock(name, key, listener), null);
+        return keyedByString(name, Shape.lock(factory.scope(), true), listener -> key -> factory.lock(name, key, listener), null);
     }
 
     public <K> KeyedRegistry<K, Semaphore> keyedSemaphores(String name, int permits) {
-        return keyed(name, Kind.SEMAPHORE, "keyed semaphore with " + permits + " permits",
+        return keyed(name, Shape.semaphore(Scope.LOCAL, true, permits),
                 listener -> key -> Semaphore.create(name, permits, listener), null);
     }
 
     public KeyedRegistry<String, Semaphore> keyedSemaphores(String name, int permits, PrimitiveFactory factory) {
-        return keyedByString(name, Kind.SEMAPHORE, "keyed semaphore with " + permits + " permits", factory,
+        return keyedByString(name, Shape.semaphore(factory.scope(), true, permits),
                 listener -> key -> factory.semaphore(name, key, permits, listener), null);
     }
 
     public <K> KeyedRegistry<K, ReadWriteLock> keyedReadWriteLocks(String name) {
-        return keyed(name, Kind.READ_WRITE_LOCK, "keyed read-write lock",
+        return keyed(name, Shape.readWriteLock(Scope.LOCAL, true),
                 listener -> key -> ReadWriteLock.create(name, listener), null);
     }
 
     public KeyedRegistry<String, ReadWriteLock> keyedReadWriteLocks(String name, PrimitiveFactory factory) {
-        return keyedByString(name, Kind.READ_WRITE_LOCK, "keyed read-write lock", factory,
+        return keyedByString(name, Shape.readWriteLock(factory.scope(), true),
                 listener -> key -> factory.readWriteLock(name, key, listener), null);
     }
 
     /** One bucket per key; a bucket is evicted only once full again, so eviction never over-admits. */
     public <K> KeyedRegistry<K, RateLimiter> keyedRateLimiters(String name, int limit, Duration per) {
-        return keyed(name, Kind.RATE_LIMITER, "keyed rate limiter of " + limit + " per " + per,
+        return keyed(name, Shape.rateLimiter(Scope.LOCAL, true, limit, per),
                 listener -> key -> RateLimiter.create(name, limit, per, listener), RateLimiter::isIdle);
     }
 
@@ -183,7 +183,7 @@ public final class SignalboxRegistry {
      * nobody borrows it.
      */
     public KeyedRegistry<String, RateLimiter> keyedRateLimiters(String name, int limit, Duration per, PrimitiveFactory factory) {
-        return keyedByString(name, Kind.RATE_LIMITER, "keyed rate limiter of " + limit + " per " + per, factory,
+        return keyedByString(name, Shape.rateLimiter(factory.scope(), true, limit, per),
                 listener -> key -> factory.rateLimiter(name, key, limit, per, listener),
                 factory.scope() == Scope.LOCAL ? RateLimiter::isIdle : null);
     }
@@ -197,39 +197,39 @@ public final class SignalboxRegistry {
         return Optional.ofNullable(byName.get(name));
     }
 
-    private <P extends Primitive> P single(String name, Kind kind, Scope scope, String shape, Function<PrimitiveListener, P> create) {
+    private <P extends Primitive> P single(String name, Shape shape, Function<PrimitiveListener, P> create) {
         Registration registration = byName.computeIfAbsent(name, n -> {
-            Registration r = new Registration(n, kind, scope, shape);
-            r.primitive = create.apply(listeners.listenerFor(n, kind, scope, r::snapshot));
+            Registration r = new Registration(n, shape);
+            r.primitive = create.apply(listeners.listenerFor(n, shape.kind(), shape.scope(), r::snapshot));
             return r;
         });
-        registration.requireShape(kind, scope, shape, false);
+        registration.requireShape(shape);
         @SuppressWarnings("unchecked")
         P primitive = (P) registration.primitive;
         return primitive;
     }
 
     /** A local family keyed by the key objects, ranked by creation for multi-key acquisitions. */
-    private <K, P extends Primitive> KeyedRegistry<K, P> keyed(String name, Kind kind, String shape,
+    private <K, P extends Primitive> KeyedRegistry<K, P> keyed(String name, Shape shape,
             Function<PrimitiveListener, Function<K, P>> perKeyFactory, Predicate<? super P> isIdle) {
-        return keyed(name, kind, Scope.LOCAL, shape, perKeyFactory, isIdle, null);
+        return keyed(name, shape, perKeyFactory, isIdle, null);
     }
 
-    /** A family of {@code factory}'s scope keyed by the keys' string form, ranked by key for multi-key acquisitions. */
-    private <P extends Primitive> KeyedRegistry<String, P> keyedByString(String name, Kind kind, String shape,
-            PrimitiveFactory factory, Function<PrimitiveListener, Function<String, P>> perKeyFactory, Predicate<? super P> isIdle) {
-        return keyed(name, kind, factory.scope(), shape, perKeyFactory, isIdle, Comparator.naturalOrder());
+    /** A family of its shape's scope (its factory's) keyed by the keys' string form, ranked by key for multi-key acquisitions. */
+    private <P extends Primitive> KeyedRegistry<String, P> keyedByString(String name, Shape shape,
+            Function<PrimitiveListener, Function<String, P>> perKeyFactory, Predicate<? super P> isIdle) {
+        return keyed(name, shape, perKeyFactory, isIdle, Comparator.naturalOrder());
     }
 
     /**
      * @param isIdle null: a key's primitive is evicted as soon as nobody borrows it
      * @param keyOrder null: multi-key acquisitions rank keys by when their primitives were created
      */
-    private <K, P extends Primitive> KeyedRegistry<K, P> keyed(String name, Kind kind, Scope scope, String shape,
+    private <K, P extends Primitive> KeyedRegistry<K, P> keyed(String name, Shape shape,
             Function<PrimitiveListener, Function<K, P>> perKeyFactory, Predicate<? super P> isIdle, Comparator<? super K> keyOrder) {
         Registration registration = byName.computeIfAbsent(name, n -> {
-            Registration r = new Registration(n, kind, scope, shape);
-            Function<K, P> perKey = perKeyFactory.apply(listeners.listenerFor(n, kind, scope, r::snapshot));
+            Registration r = new Registration(n, shape);
+            Function<K, P> perKey = perKeyFactory.apply(listeners.listenerFor(n, shape.kind(), shape.scope(), r::snapshot));
             if (keyOrder == null) {
                 r.keyed = isIdle == null ? KeyedRegistry.create(n, perKey) : KeyedRegistry.create(n, perKey, isIdle);
             } else {
@@ -238,7 +238,7 @@ public final class SignalboxRegistry {
             }
             return r;
         });
-        registration.requireShape(kind, scope, shape, true);
+        registration.requireShape(shape);
         @SuppressWarnings("unchecked")
         KeyedRegistry<K, P> keyed = (KeyedRegistry<K, P>) registration.keyed;
         return keyed;

@@ -1,6 +1,10 @@
 package dev.signalbox.dashboard;
 
+import java.io.StringWriter;
 import java.util.Map;
+
+import org.thymeleaf.standard.serializer.IStandardJavaScriptSerializer;
+import org.thymeleaf.standard.serializer.StandardJavaScriptSerializer;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -14,13 +18,16 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The dashboard's page and its read-only data, under {@code signalbox.dashboard.path}:
- * the page itself, {@code /data} (the overview with sparklines), {@code /stream} (the overview each
+ * the page itself (a shell with the first overview embedded), {@code /data} (the overview with sparklines), {@code /stream} (the overview each
  * second as server-sent events) and {@code /primitive?name=} (one primitive's history, holders and
  * hottest keys).
  */
 @Controller
 @RequestMapping("${signalbox.dashboard.path:/signalbox}")
 final class DashboardController {
+
+    /** Thymeleaf's own serializer (Jackson when present): the dashboard needs no JSON library of its own. */
+    private static final IStandardJavaScriptSerializer JSON = new StandardJavaScriptSerializer(true);
 
     private final DashboardSampler sampler;
     private final DashboardStream stream;
@@ -32,13 +39,31 @@ final class DashboardController {
         this.properties = properties;
     }
 
+    /**
+     * The page shell. It carries the overview of the last tick (with sparkline history) as JSON for
+     * {@code dashboard.js}, which draws every row, the first paint included; {@code rows} and
+     * {@code total} stay in the model for a template that overrides this one.
+     */
     @GetMapping({"", "/"})
     String page(Model model) {
+        Map<String, Object> overview = sampler.overview(true);
         model.addAttribute("basePath", properties.normalizedPath());
-        model.addAttribute("rows", sampler.rows().subList(0, Math.min(sampler.rows().size(), properties.getMaxRows())));
-        model.addAttribute("total", sampler.rows().size());
+        model.addAttribute("overviewJson", embeddable(overview));
+        model.addAttribute("rows", overview.get("primitives"));
+        model.addAttribute("total", overview.get("total"));
         model.addAttribute("holdWarningSeconds", properties.getHoldWarning().toSeconds());
         return "signalbox/dashboard";
+    }
+
+    /**
+     * {@code value} as JSON that can sit in a {@code <script type="application/json">} element:
+     * {@code '<'} occurs only inside JSON strings, and written as a unicode escape it can neither close
+     * the element nor open a comment in it, whatever a primitive is named.
+     */
+    static String embeddable(Object value) {
+        StringWriter json = new StringWriter();
+        JSON.serializeValue(value, json);
+        return json.toString().replace("<", "\\u003c");
     }
 
     @GetMapping(path = "/data", produces = MediaType.APPLICATION_JSON_VALUE)

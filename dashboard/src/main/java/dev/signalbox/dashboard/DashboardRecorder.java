@@ -13,6 +13,10 @@ import dev.signalbox.core.Snapshot;
 /**
  * The dashboard's listener on every named primitive: one {@link PrimitiveActivity} per name, fed by
  * the primitives' own events (a couple of atomic adds each) and drained by {@link DashboardSampler}.
+ *
+ * <p>Not the registry's {@link dev.signalbox.registry.PrimitiveStatistics}: that keeps totals since
+ * start with a mean and a maximum (the endpoint's figures), this keeps the last second's counts and
+ * latency histograms, emptied each tick, for the per-second rates and p50/p99.
  */
 public final class DashboardRecorder implements PrimitiveListenerFactory {
 

@@ -3,11 +3,12 @@ package dev.signalbox.dashboard;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,19 +18,19 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
+import dev.signalbox.registry.HolderView;
+import dev.signalbox.registry.KeyView;
+import dev.signalbox.registry.PrimitiveView;
 import dev.signalbox.registry.Registration;
 import dev.signalbox.registry.SignalboxRegistry;
-import dev.signalbox.core.Holder;
 import dev.signalbox.core.Kind;
-import dev.signalbox.core.KeyedRegistry;
 import dev.signalbox.core.Outcome;
-import dev.signalbox.core.Primitive;
 import dev.signalbox.core.RateLimiter;
-import dev.signalbox.core.Snapshot;
 import dev.signalbox.core.WorkerPool;
 
 /**
- * Once a second, on its own thread, reads every primitive's state and drains what
+ * Once a second, on its own thread, reads every primitive's state (the registry's read model,
+ * {@link Registration#view}) and drains what
  * {@link DashboardRecorder} counted, appends a {@link Sample} to each primitive's
  * {@link SampleHistory} (the server-side ring that fills the page's charts on opening), and
  * publishes the overview to the open streams. Guarded calls never wait for it: they only did their
@@ -93,9 +94,14 @@ public final class DashboardSampler implements SmartLifecycle {
         return rows;
     }
 
-    /** One primitive's row, history, holders, hottest keys (keyed) and tokens left (rate limiter); empty for an unknown name. */
+    /**
+     * One primitive's row, history, holders, hottest keys and keys with callers waiting (keyed), tokens
+     * left (rate limiter) and queue (worker pool); empty for an unknown name. A keyed family's holders
+     * are those of its hottest keys, so the detail stays small however many keys are held.
+     */
     Optional<Map<String, Object>> detail(String name) {
         return registry.registration(name).map(registration -> {
+            PrimitiveView view = registration.view(HOTTEST_KEYS);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("row", rows.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null));
             SampleHistory history = histories.get(name);
@@ -107,66 +113,37 @@ public final class DashboardSampler implements SmartLifecycle {
                 out.put("queued", pool.queued());
                 out.put("queueCapacity", pool.queueCapacity());
             }
-            List<Map<String, Object>> holders = new ArrayList<>();
-            KeyedRegistry<?, ?> keyed = registration.keyedRegistry();
-            if (keyed == null) {
-                registration.snapshot().holders().forEach(h -> holders.add(describe(h, null)));
+            if (view.keyed()) {
+                Set<String> shown = new HashSet<>();
+                view.hotKeys().forEach(k -> shown.add(k.key()));
+                out.put("holders", view.holders().stream().filter(h -> shown.contains(h.key())).map(HolderRow::of).toList());
+                out.put("hottestKeys", view.hotKeys().stream().map(KeyRow::of).toList());
+                // The ranking puts keys with callers waiting first, most first: they are a prefix of the hot keys.
+                out.put("keysByWaiting", view.hotKeys().stream().filter(k -> k.waiting() > 0).map(KeyRow::of).toList());
             } else {
-                List<Map<String, Object>> hottest = new ArrayList<>();
-                for (KeyedRegistry.Entry<?, ?> entry : keyed.busiest(HOTTEST_KEYS)) {
-                    Snapshot s = ((Primitive) entry.primitive()).snapshot();
-                    Map<String, Object> key = new LinkedHashMap<>();
-                    key.put("key", String.valueOf(entry.key()));
-                    key.put("acquisitions", entry.acquisitions());
-                    key.put("borrowers", entry.borrowers());
-                    key.put("waiting", s.waiting());
-                    key.put("active", s.active());
-                    hottest.add(key);
-                    s.holders().forEach(h -> holders.add(describe(h, String.valueOf(entry.key()))));
-                }
-                out.put("hottestKeys", hottest);
-                out.put("keysByWaiting", keysByWaiting(keyed));
+                out.put("holders", view.holders().stream().map(HolderRow::of).toList());
             }
-            holders.sort(Comparator.comparing(h -> -((Long) h.get("heldMillis"))));
-            out.put("holders", holders);
             return out;
         });
     }
 
-    /** The keys with the most callers waiting now, most first; only keys with someone waiting. */
-    private static List<Map<String, Object>> keysByWaiting(KeyedRegistry<?, ?> keyed) {
-        record KeyWaiting(String key, int waiting, int active) {
-        }
-        return keyed.entries().stream()
-                .map(entry -> {
-                    Snapshot s = ((Primitive) entry.primitive()).snapshot();
-                    return new KeyWaiting(String.valueOf(entry.key()), s.waiting(), s.active());
-                })
-                .filter(k -> k.waiting() > 0)
-                .sorted(Comparator.comparingInt(KeyWaiting::waiting).reversed())
-                .limit(HOTTEST_KEYS)
-                .map(k -> Map.<String, Object>of("key", k.key(), "waiting", k.waiting(), "active", k.active()))
-                .toList();
-    }
-
     private PrimitiveRow sample(Registration registration, long now) {
-        String name = registration.name();
-        Snapshot snapshot = registration.snapshot();
+        PrimitiveView view = registration.view(0);
+        String name = view.name();
         PrimitiveActivity activity = recorder.activity(name);
         long[] outcomes = activity == null ? new long[Outcome.values().length] : activity.drainOutcomes();
         float[] wait = activity == null ? new float[2] : activity.drainWaitPercentiles();
         float[] hold = activity == null ? new float[2] : activity.drainHoldPercentiles();
         SampleHistory history = histories.computeIfAbsent(name, n -> new SampleHistory(historySamples));
         Sample previous = history.latest();
-        Sample sample = new Sample(now, snapshot.waiting(), snapshot.active(), snapshot.capacity(),
+        Sample sample = new Sample(now, view.waiting(), view.active(), view.capacity(),
                 (int) outcomes[Outcome.ACQUIRED.ordinal()], (int) outcomes[Outcome.TIMEOUT.ordinal()],
                 (int) outcomes[Outcome.REJECTED.ordinal()], (int) outcomes[Outcome.BROKEN.ordinal()],
                 wait[0], wait[1], hold[0], hold[1]);
         history.add(sample);
-        long oldestHold = snapshot.holders().stream().mapToLong(h -> h.heldFor().toMillis()).max().orElse(0);
-        KeyedRegistry<?, ?> keyed = registration.keyedRegistry();
-        return new PrimitiveRow(name, registration.kind().tag(), registration.scope().tag(), registration.shape(),
-                keyed == null ? -1 : keyed.size(), sample.waiting(), sample.active(), sample.capacity(),
+        long oldestHold = view.longestHold().toMillis();
+        return new PrimitiveRow(name, view.kind().tag(), view.scope().tag(), view.shape().describe(),
+                view.keyed() ? view.keys() : -1, sample.waiting(), sample.active(), sample.capacity(),
                 sample.acquired(), sample.timeouts(), sample.rejected(), sample.waitP50(), sample.waitP99(),
                 sample.holdP50(), sample.holdP99(), oldestHold,
                 warnings(registration, sample, previous, oldestHold), List.of());
@@ -200,16 +177,36 @@ public final class DashboardSampler implements SmartLifecycle {
         return history == null ? List.of() : history.last(SPARKLINE_SECONDS).stream().map(Sample::waiting).toList();
     }
 
-    private static Map<String, Object> describe(Holder holder, String key) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("holder", holder.description());
-        out.put("permits", holder.permits());
-        out.put("since", holder.since().toString());
-        out.put("heldMillis", holder.heldFor().toMillis());
-        if (key != null) {
-            out.put("key", key);
+    /**
+     * One current holder in a primitive's detail.
+     *
+     * @param holder     the holding thread's name, or "async" with the completing task
+     * @param key        the key it holds (keyed families), or null
+     * @param permits    permits it holds
+     * @param since      when the hold began, ISO-8601
+     * @param heldMillis how long it has held them, ms
+     */
+    public record HolderRow(String holder, String key, int permits, String since, long heldMillis) {
+
+        static HolderRow of(HolderView view) {
+            return new HolderRow(view.description(), view.key(), view.permits(), view.since().toString(), view.heldFor().toMillis());
         }
-        return out;
+    }
+
+    /**
+     * One hot key in a keyed family's detail.
+     *
+     * @param key          the key's string form
+     * @param acquisitions borrows since the key's primitive was created
+     * @param borrowers    callers that borrowed it now
+     * @param waiting      callers waiting for it now
+     * @param active       permits of it held now
+     */
+    public record KeyRow(String key, long acquisitions, int borrowers, int waiting, int active) {
+
+        static KeyRow of(KeyView view) {
+            return new KeyRow(view.key(), view.acquisitions(), view.borrowers(), view.waiting(), view.active());
+        }
     }
 
     @Override

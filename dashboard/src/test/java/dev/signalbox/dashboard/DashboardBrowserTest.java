@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterAll;
@@ -189,6 +190,31 @@ class DashboardBrowserTest {
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Path saved = Files.copy(shot.toPath(), target.resolve("dashboard-browser.png"), StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(saved)).isPositive();
+    }
+
+    /**
+     * The first paint is dashboard.js drawing the overview embedded in the page: with the stream
+     * stubbed out (so no event can arrive), every row is there as soon as the page has loaded.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theFirstPaintIsDrawnFromThePageWithoutWaitingForTheStream() {
+        ChromeDriver chrome = (ChromeDriver) driver;
+        Map<String, Object> stub = chrome.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "window.EventSource = function () { this.addEventListener = function () {}; };"));
+        try {
+            driver.get("http://localhost:" + port + "/signalbox");
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            assertThat((List<Object>) js.executeScript(
+                    "return Array.from(document.querySelectorAll('tr.primitive')).map(function (r) { return r.dataset.name; });"))
+                    .contains("ledger", "accounts", "fraud-api", "jobs");
+            assertThat(text(js, "tr[data-name='jobs'] td.warnings")).contains("queue at capacity");
+            assertThat(text(js, "tr[data-name='accounts'] td.name")).startsWith("accounts (keyed: ");
+            assertThat(text(js, "#clock")).isNotBlank();
+            assertThat(text(js, "#status")).as("no stream: never went live").isEqualTo("connecting…");
+        } finally {
+            chrome.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", stub.get("identifier")));
+        }
     }
 
     /** The distinct texts the overview table has shown so far in this page: evidence the numbers move. */

@@ -1,6 +1,10 @@
 package dev.signalbox.dashboard;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +19,8 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
 import dev.signalbox.registry.SignalboxRegistry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;
 
@@ -78,6 +84,28 @@ class DashboardMvcTests {
                 .andExpect(content().string(containsString("accounts")))
                 .andExpect(content().string(containsString("pdf-renderer")))
                 .andExpect(content().string(containsString("/signalbox/assets/dashboard.js")));
+    }
+
+    /** dashboard.js draws every row from this, the first paint included: the page itself renders none. */
+    @Test
+    void pageEmbedsTheFirstOverviewAsJsonAndRendersNoRowsItself() throws Exception {
+        registry.lock("</script><script>alert('x')</script>");
+        registry.lock("<!--<script>");
+        sampler.tick();
+        String page = mvc.perform(get("/signalbox")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        Matcher embedded = Pattern.compile("<script id=\"first-overview\" type=\"application/json\">(.*?)</script>", Pattern.DOTALL)
+                .matcher(page);
+        assertThat(embedded.find()).as(page).isTrue();
+        JsonNode overview = JsonMapper.builder().build().readTree(embedded.group(1));
+        assertThat(overview.get("total").asInt()).isEqualTo(4);
+        assertThat(overview.get("time").asString()).isNotBlank();
+        List<String> names = new ArrayList<>();
+        overview.get("primitives").forEach(row -> {
+            names.add(row.get("name").asString());
+            assertThat(row.get("waitingHistory").isArray()).isTrue();
+        });
+        assertThat(names).contains("accounts", "pdf-renderer", "</script><script>alert('x')</script>", "<!--<script>");
+        assertThat(page).doesNotContain("<script>alert").doesNotContain("<!--").doesNotContain("class=\"primitive\"").contains("<noscript>");
     }
 
     @Test
