@@ -86,7 +86,7 @@ final class GuardPlanner {
                 continue;
             }
             MethodSpec spec = resolver.resolve(type, method, rateLimited, barrier, guarded);
-            advisors.add(new DefaultPointcutAdvisor(new SingleMethodPointcut(method), new GuardInterceptor(spec, gate(spec))));
+            advisors.add(new DefaultPointcutAdvisor(new SingleMethodPointcut(spec.method()), new GuardInterceptor(spec, gate(spec))));
         }
         return List.copyOf(advisors);
     }

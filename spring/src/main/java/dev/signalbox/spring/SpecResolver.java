@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
 
 import dev.signalbox.annotation.Barrier;
 import dev.signalbox.annotation.Guarded;
@@ -179,6 +180,6 @@ final class SpecResolver {
     /** {@code AccountService.transfer(String, String, long)}. */
     static String signature(Class<?> type, Method method) {
         return ClassUtils.getUserClass(type).getSimpleName() + "." + method.getName() + "("
-                + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(java.util.stream.Collectors.joining(", ")) + ")";
+                + Arrays.stream(method.getParameterTypes()).map(Class::getSimpleName).collect(Collectors.joining(", ")) + ")";
     }
 }
