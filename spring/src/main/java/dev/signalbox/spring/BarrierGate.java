@@ -3,18 +3,17 @@ package dev.signalbox.spring;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import dev.signalbox.core.Barrier;
 import dev.signalbox.core.Permit;
 
-/** The gate of a {@code @Barrier} method: wait until the generation is complete, then run. */
-final class BarrierGate implements CallGate {
-
-    private final dev.signalbox.core.Barrier barrier;
-    private final Duration timeout;
-
-    BarrierGate(dev.signalbox.core.Barrier barrier, Duration timeout) {
-        this.barrier = barrier;
-        this.timeout = timeout;
-    }
+/**
+ * The gate of a {@code @Barrier} method: waits until the generation is complete, then runs; holds
+ * nothing afterwards. A timeout breaks the generation for every party waiting in it.
+ *
+ * @param barrier the barrier
+ * @param timeout the longest wait for the generation to fill
+ */
+record BarrierGate(Barrier barrier, Duration timeout) implements CallGate {
 
     @Override
     public Permit enter(Object[] args) throws InterruptedException {

@@ -9,17 +9,22 @@ import dev.signalbox.core.Permit;
 
 /**
  * Several gates of one method (say {@code @RateLimited} and {@code @Guarded}), entered in order
- * and left in reverse; when one fails, the ones already entered are left at once.
+ * and left in reverse; when one fails, the ones already entered are left at once. Its gates are
+ * never composites themselves.
  */
 final class CompositeGate implements CallGate {
 
     private final List<CallGate> gates;
 
-    CompositeGate(List<CallGate> gates) {
+    private CompositeGate(List<CallGate> gates) {
         this.gates = List.copyOf(gates);
     }
 
+    /** The one gate, or a composite of two or more in their order. */
     static CallGate of(List<CallGate> gates) {
+        if (gates.stream().anyMatch(CompositeGate.class::isInstance)) {
+            throw new IllegalArgumentException("a composite gate of composite gates: " + gates);
+        }
         return gates.size() == 1 ? gates.get(0) : new CompositeGate(gates);
     }
 
@@ -28,7 +33,7 @@ final class CompositeGate implements CallGate {
         List<Permit> entered = new ArrayList<>(gates.size());
         try {
             for (CallGate gate : gates) {
-                entered.add(gate.enter(args));
+                entered.add(CallGate.enter(gate, args));
             }
         } catch (Throwable t) {
             closeInReverse(entered);
@@ -46,7 +51,7 @@ final class CompositeGate implements CallGate {
         if (index == gates.size()) {
             return CompletableFuture.completedFuture(permitOf(entered));
         }
-        CompletableFuture<Permit> next = gates.get(index).enterAsync(args);
+        CompletableFuture<Permit> next = CallGate.enterAsync(gates.get(index), args);
         CompletableFuture<Permit> result = Futures.cancelling(next);
         next.whenComplete((permit, error) -> {
             if (error != null) {

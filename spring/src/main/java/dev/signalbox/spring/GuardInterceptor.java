@@ -12,11 +12,16 @@ import dev.signalbox.spi.FencingScope;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.reactivestreams.Publisher;
 import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.core.ReactiveAdapter;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
- * Runs one annotated method behind its {@link CallGate}. Everything about the method (its gate,
- * how it returns) was decided at startup; a call reads two fields and waits.
+ * Runs one annotated method behind its {@link CallGate}. Everything about the method was resolved
+ * into its {@link MethodSpec} at startup and its gate built from it; a call reads fields, waits and runs.
  *
  * <ul>
  * <li>plain return type: waits on the calling thread, holds for the duration of the call;</li>
@@ -24,59 +29,45 @@ import org.springframework.aop.ProxyMethodInvocation;
  *     method once granted (on the caller's thread when granted at once, else on a virtual thread,
  *     never on the thread that delivered the grant), and holds until the returned stage completes;
  *     cancelling the returned future withdraws the wait, or cancels the method's own future once running;</li>
- * <li>Reactor {@code Mono}/{@code Flux}: see {@link ReactorGuards}.</li>
+ * <li>a deferred reactive type that Spring's {@code ReactiveAdapterRegistry} adapts ({@code Mono},
+ *     {@code Flux}, ...): see {@link ReactorDelegate}.</li>
  * </ul>
- * For a cluster {@code EXCLUSIVE} or {@code WRITE} guard, the method body runs with the hold's
- * fencing token in {@link GuardContext}; other guards leave the context alone.
+ * For a cluster {@code EXCLUSIVE} or {@code WRITE} guard ({@link MethodSpec#fenced()}), the method body
+ * runs with the hold's fencing token in {@link GuardContext}; other guards leave the context alone.
  */
 final class GuardInterceptor implements MethodInterceptor {
 
-    enum ReturnStyle {
-        BLOCKING, FUTURE, MONO, FLUX
-    }
-
+    private final MethodSpec spec;
     private final CallGate gate;
-    private final ReturnStyle style;
-    private final boolean declaresInterrupted;
-    private final String where;
-    /** A cluster EXCLUSIVE/WRITE guard: the body runs with the permit's fencing token in {@link GuardContext}. */
-    private final boolean fenced;
 
-    GuardInterceptor(CallGate gate, ReturnStyle style, boolean declaresInterrupted, String where) {
-        this(gate, style, declaresInterrupted, where, false);
-    }
-
-    GuardInterceptor(CallGate gate, ReturnStyle style, boolean declaresInterrupted, String where, boolean fenced) {
+    GuardInterceptor(MethodSpec spec, CallGate gate) {
+        this.spec = spec;
         this.gate = gate;
-        this.style = style;
-        this.declaresInterrupted = declaresInterrupted;
-        this.where = where;
-        this.fenced = fenced;
     }
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        return switch (style) {
+        return switch (spec.returnStyle()) {
             case BLOCKING -> invokeBlocking(invocation);
             case FUTURE -> invokeFuture(invocation);
-            case MONO -> ReactorGuards.mono(gate, invocation, fenced);
-            case FLUX -> ReactorGuards.flux(gate, invocation, fenced);
+            case REACTIVE -> ReactorDelegate.invoke(gate, invocation, spec.fenced(), spec.reactiveAdapter());
         };
     }
 
     private Object invokeBlocking(MethodInvocation invocation) throws Throwable {
         Permit permit;
         try {
-            permit = gate.enter(invocation.getArguments());
+            permit = CallGate.enter(gate, invocation.getArguments());
         } catch (InterruptedException e) {
-            if (declaresInterrupted) {
+            if (spec.declaresInterrupted()) {
                 throw e;
             }
             Thread.currentThread().interrupt();
+            String where = spec.signature();
             throw new SignalboxException(where, where + ": interrupted while waiting; the call did not run", e);
         }
         try (permit) {
-            return fenced ? proceedFenced(invocation, permit) : invocation.proceed();
+            return spec.fenced() ? proceedFenced(invocation, permit) : invocation.proceed();
         }
     }
 
@@ -95,8 +86,9 @@ final class GuardInterceptor implements MethodInterceptor {
     }
 
     private Object invokeFuture(MethodInvocation invocation) {
+        boolean fenced = spec.fenced();
         MethodInvocation later = invocation instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : invocation;
-        CompletableFuture<Permit> entered = GrantHandOff.offTheGrantingThread(gate.enterAsync(invocation.getArguments()));
+        CompletableFuture<Permit> entered = GrantHandOff.offTheGrantingThread(CallGate.enterAsync(gate, invocation.getArguments()));
         AtomicReference<CompletableFuture<?>> running = new AtomicReference<>();
         CompletableFuture<Object> result = new CompletableFuture<>() {
             @Override
@@ -146,5 +138,70 @@ final class GuardInterceptor implements MethodInterceptor {
             }
         });
         return result;
+    }
+
+    /**
+     * Reactive return types, through the method's {@link ReactiveAdapter}; a nested class to avoid a
+     * hard dependency on Reactor, which is loaded only when a method returns a reactive type (the
+     * resolver makes such specs only when Reactor is present). Each subscription is its own call: the
+     * wait starts on subscription (without parking a thread), the method body runs once granted (off
+     * the thread that delivered the grant, see {@link GrantHandOff}), and the gates are released when
+     * the publisher completes, fails or is cancelled. A single-value type is guarded as a {@code Mono},
+     * a multi-value one as a {@code Flux}; for {@code Mono} and {@code Flux} the adapter converts nothing.
+     */
+    private static final class ReactorDelegate {
+
+        static Object invoke(CallGate gate, MethodInvocation invocation, boolean fenced, ReactiveAdapter adapter) {
+            Object[] args = invocation.getArguments();
+            Publisher<Object> guarded = adapter.isMultiValue()
+                    ? Flux.usingWhen(enter(gate, args),
+                            permit -> body(invocation, fenced ? permit : null, adapter),
+                            ReactorDelegate::release,
+                            (permit, error) -> release(permit),
+                            ReactorDelegate::release)
+                    : Mono.usingWhen(enter(gate, args),
+                            permit -> Mono.from(body(invocation, fenced ? permit : null, adapter)),
+                            ReactorDelegate::release,
+                            (permit, error) -> release(permit),
+                            ReactorDelegate::release);
+            return adapter.fromPublisher(guarded);
+        }
+
+        /**
+         * The wait, as a Mono of the permit. Cancelling it withdraws the wait; a permit granted at the
+         * moment of cancellation, which would otherwise be dropped unreleased, is closed at once.
+         */
+        private static Mono<Permit> enter(CallGate gate, Object[] args) {
+            return Mono.create(sink -> {
+                CompletableFuture<Permit> entered = GrantHandOff.offTheGrantingThread(CallGate.enterAsync(gate, args));
+                sink.onCancel(() -> {
+                    if (!entered.cancel(false) && !entered.isCompletedExceptionally()) {
+                        entered.join().close();
+                    }
+                });
+                entered.whenComplete((permit, error) -> {
+                    if (error != null) {
+                        sink.error(Futures.unwrap(error));
+                    } else {
+                        sink.success(permit);
+                    }
+                });
+            });
+        }
+
+        /** The method's publisher; with a {@code fencedBy} permit, the method runs with its fencing token in the GuardContext. */
+        private static Publisher<Object> body(MethodInvocation invocation, Permit fencedBy, ReactiveAdapter adapter) {
+            MethodInvocation call = invocation instanceof ProxyMethodInvocation proxied ? proxied.invocableClone() : invocation;
+            try {
+                Object result = fencedBy == null ? call.proceed() : proceedFenced(call, fencedBy);
+                return result == null ? Mono.empty() : adapter.toPublisher(result);
+            } catch (Throwable t) {
+                return Mono.error(t);
+            }
+        }
+
+        private static Mono<Void> release(Permit permit) {
+            return Mono.fromRunnable(permit::close);
+        }
     }
 }

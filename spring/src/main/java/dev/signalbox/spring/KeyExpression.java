@@ -33,10 +33,6 @@ final class KeyExpression {
     /** True for cluster guards: the key is its {@code String.valueOf}, the name of its state in the backend. */
     private final boolean stringForm;
 
-    private KeyExpression(String text, Method method, String where, int argumentIndex, Expression expression) {
-        this(text, method, where, argumentIndex, expression, false);
-    }
-
     private KeyExpression(String text, Method method, String where, int argumentIndex, Expression expression,
             boolean stringForm) {
         this.text = text;
@@ -48,18 +44,12 @@ final class KeyExpression {
     }
 
     /**
-     * This expression yielding the key's string form ({@code String.valueOf}): cluster guards name
-     * their Redis state by it, so keys with equal strings are one guard, here as in the backend.
-     */
-    KeyExpression inStringForm() {
-        return new KeyExpression(text, method, where, argumentIndex, expression, true);
-    }
-
-    /**
-     * @param where the annotation and method, for messages: {@code @Guarded("accounts") on Bank.transfer(String, String)}
+     * @param where      the annotation and method, for messages: {@code @Guarded("accounts") on Bank.transfer(String, String)}
+     * @param stringForm true for cluster guards: the key is then its {@code String.valueOf}, the name of its state in
+     *                   the backend, so keys with equal strings are one guard, here as in the backend
      * @throws IllegalStateException naming the method, the attribute and the fix
      */
-    static KeyExpression parse(String text, Method method, String where) {
+    static KeyExpression parse(String text, Method method, String where, boolean stringForm) {
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
             throw new IllegalStateException(where + ": key = \"\" is empty; name an argument such as \"#"
@@ -77,7 +67,7 @@ final class KeyExpression {
                             + ", but the method has " + method.getParameterCount() + "; use #p0 to #p"
                             + (method.getParameterCount() - 1));
                 }
-                return new KeyExpression(text, method, where, index, null);
+                return new KeyExpression(text, method, where, index, null, stringForm);
             }
             if (names == null) {
                 throw new IllegalStateException(where + ": key = \"" + text + "\" names an argument, but the argument names"
@@ -88,10 +78,10 @@ final class KeyExpression {
                 throw new IllegalStateException(where + ": key = \"" + text + "\" names no argument of the method; its arguments are "
                         + Arrays.toString(names) + " (or #p0, #p1, ...)");
             }
-            return new KeyExpression(text, method, where, index, null);
+            return new KeyExpression(text, method, where, index, null, stringForm);
         }
         try {
-            return new KeyExpression(text, method, where, -1, PARSER.parseExpression(trimmed));
+            return new KeyExpression(text, method, where, -1, PARSER.parseExpression(trimmed), stringForm);
         } catch (ParseException e) {
             throw new IllegalStateException(where + ": key = \"" + text + "\" is not a valid SpEL expression ("
                     + e.getMessage() + "); write e.g. \"#" + firstParameterName(method) + "\"", e);
