@@ -3,22 +3,23 @@ package dev.signalbox.core;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 import dev.signalbox.core.PermitPrimitive.HeldPermit;
 
 /**
- * The in-JVM {@link Condition}. Its waiters sit in their own FIFO list, guarded by an internal lock
- * (a waiter enqueues before it frees the user's lock, so no signal sent after that can miss it).
+ * The in-JVM {@link Condition}. Its waiters sit in their own FIFO {@link WaitList} of a
+ * {@link WaitQueue} (a waiter enqueues before it frees the user's lock, so no signal sent after
+ * that can miss it).
  */
-final class LocalCondition implements Condition, WaitOwner<Void> {
+final class LocalCondition implements Condition, WaitOwner<Void, Void>, WaitPolicy<Waiter<Void, Void>> {
 
     private final String name;
     private final LocalLock lock;
     private final Probe probe;
-    private final ReentrantLock listLock = new ReentrantLock();
-    private final WaitList waiters = new WaitList();
+    private final WaitQueue queue = new WaitQueue();
+    /** Nobody is admitted at once ({@link WaitPolicy#admit}'s default): every waiter waits for a signal. */
+    private final WaitList<Waiter<Void, Void>> waiters = new WaitList<>(queue, this);
 
     LocalCondition(String name, LocalLock lock, PrimitiveListener listener) {
         this.name = Names.require(name);
@@ -40,8 +41,8 @@ final class LocalCondition implements Condition, WaitOwner<Void> {
     public boolean await(Permit held, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         HeldPermit permit = lock.heldPermit(held, name);
-        BlockingWaiter<Void> waiter = new BlockingWaiter<>(this, 1, probe.arrive());
-        enqueue(waiter);
+        BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(waiters, this, 1, null, probe.arrive());
+        waiters.enqueue(waiter);
         lock.suspend(permit);
         boolean signalled;
         try {
@@ -73,8 +74,8 @@ final class LocalCondition implements Condition, WaitOwner<Void> {
     public CompletableFuture<Boolean> awaitAsync(Permit held, Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
         HeldPermit permit = lock.heldPermit(held, name);
-        AsyncWaiter<Void> waiter = new AsyncWaiter<>(this, 1, probe.arrive());
-        enqueue(waiter);
+        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(waiters, this, 1, null, probe.arrive());
+        waiters.enqueue(waiter);
         waiter.armTimeout(timeoutNanos, () -> new GuardTimeoutException(name, Kind.CONDITION, timeout));
         lock.suspend(permit);
         CompletableFuture<Boolean> result = new CompletableFuture<>() {
@@ -119,63 +120,41 @@ final class LocalCondition implements Condition, WaitOwner<Void> {
 
     @Override
     public void signal() {
-        Wakeups.wakeAll(take(1));
+        grant(1);
     }
 
     @Override
     public void signalAll() {
-        Wakeups.wakeAll(take(Integer.MAX_VALUE));
+        grant(Integer.MAX_VALUE);
     }
 
-    private List<Waiter<?>> take(int max) {
+    private void grant(int max) {
         if (!lock.isLocked()) {
             throw new IllegalStateException("signalling condition '" + name + "' requires holding lock '"
                     + lock.name() + "'; acquire it first");
         }
-        listLock.lock();
+        queue.lock();
         try {
-            return waiters.grantFromHead(max);
+            waiters.grantFromHead(max);
         } finally {
-            listLock.unlock();
-        }
-    }
-
-    private void enqueue(Waiter<?> waiter) {
-        listLock.lock();
-        try {
-            waiters.add(waiter);
-        } finally {
-            listLock.unlock();
+            queue.unlock();
         }
     }
 
     @Override
-    public Void granted(Waiter<Void> waiter) {
+    public Void granted(Waiter<Void, Void> waiter) {
         probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
         return null;
     }
 
     @Override
-    public void abandon(Waiter<Void> waiter, Outcome outcome) {
-        listLock.lock();
-        try {
-            waiters.remove(waiter);
-        } finally {
-            listLock.unlock();
-        }
+    public void ended(Waiter<Void, Void> waiter, Outcome outcome) {
         probe.waitEnded(waiter.arrivedAt, outcome);
     }
 
     @Override
     public Snapshot snapshot() {
-        int waiting;
-        listLock.lock();
-        try {
-            waiting = waiters.size();
-        } finally {
-            listLock.unlock();
-        }
-        return new Snapshot(name, Kind.CONDITION, waiting, 0, 0, List.of());
+        return new Snapshot(name, Kind.CONDITION, waiters.waiting(), 0, 0, List.of());
     }
 
     @Override
