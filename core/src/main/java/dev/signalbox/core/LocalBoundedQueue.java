@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
 
 /**
  * The in-JVM {@link BoundedQueue}.
@@ -40,11 +39,31 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     private int unfinished;
 
     /** Putters waiting for room; a putter's request is the item it offers. */
-    private final Waits<Void, T> puts = new Waits<>(true, putter -> putLocked(putter.request));
+    private final Waits<Void, T> puts = new Waits<>(true) {
+        @Override
+        public boolean admit(Waiter<Void, T> putter) {
+            return putLocked(putter.request);
+        }
+    };
     /** Takers waiting for an item; an item found at once is stored as the (never queued) taker's value. */
-    private final Waits<T, Void> takes = new Waits<>(true, this::takeInto);
+    private final Waits<T, Void> takes = new Waits<>(true) {
+        @Override
+        public boolean admit(Waiter<T, Void> taker) {
+            T item = takeLocked();
+            if (item == null) {
+                return false;
+            }
+            taker.value = item;
+            return true;
+        }
+    };
     /** Joiners waiting for the unfinished count to reach zero. */
-    private final Waits<Void, Void> joins = new Waits<>(false, joiner -> unfinished == 0);
+    private final Waits<Void, Void> joins = new Waits<>(false) {
+        @Override
+        public boolean admit(Waiter<Void, Void> joiner) {
+            return unfinished == 0;
+        }
+    };
 
     LocalBoundedQueue(String name, int capacity, PrimitiveListener listener) {
         this.name = Names.require(name);
@@ -143,16 +162,6 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
         return awaitAsync(takes, null, timeout);
     }
 
-    /** Under the lock: a take admitted at once, when an item is there, receives it as its value. */
-    private boolean takeInto(Waiter<T, Void> taker) {
-        T item = takeLocked();
-        if (item == null) {
-            return false;
-        }
-        taker.value = item;
-        return true;
-    }
-
     /** Under the lock: removes the head item, admitting the oldest live putter into the freed slot; null when empty. */
     private T takeLocked() {
         T item = items.pollFirst();
@@ -238,19 +247,18 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     }
 
     /**
-     * One kind of wait (put, take or join): its list, what admitting a caller at once means, how a
-     * granted caller is reported, and that a withdrawn one just leaves (it holds nobody back).
+     * One kind of wait (put, take or join): its list, what admitting a caller at once means (under
+     * the lock: {@link #admit}), how a granted caller is reported, and that a withdrawn one just
+     * leaves (it holds nobody back).
      */
-    private final class Waits<V, R> implements WaitOwner<V, R>, WaitPolicy<Waiter<V, R>> {
+    private abstract class Waits<V, R> implements WaitOwner<V, R>, WaitPolicy<Waiter<V, R>> {
 
         final WaitList<Waiter<V, R>> list = new WaitList<>(queue, this);
         /** Puts and takes are reported to the probe; joins are not. */
         private final boolean reported;
-        private final Predicate<Waiter<V, R>> admission;
 
-        Waits(boolean reported, Predicate<Waiter<V, R>> admission) {
+        Waits(boolean reported) {
             this.reported = reported;
-            this.admission = admission;
         }
 
         long arrive() {
@@ -261,11 +269,6 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
             if (reported) {
                 probe.waitEnded(arrivedAt, outcome);
             }
-        }
-
-        @Override
-        public boolean admit(Waiter<V, R> waiter) {
-            return admission.test(waiter);
         }
 
         /** Async grants: reports and returns the granted value (the item, for a taker). */
