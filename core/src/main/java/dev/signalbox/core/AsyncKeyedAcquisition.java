@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
+import dev.signalbox.spi.WithdrawableFuture;
+
 /**
  * An async acquisition of several keys' primitives, in the order given, which is also its own
  * result future. It chains the keys' async waits: each grant starts the next wait, on the thread
@@ -14,13 +16,13 @@ import java.util.function.Function;
  * with the first error (a key's timeout restated against the overall timeout).
  *
  * <p>Withdrawal: {@link #cancel(boolean)} (or {@link #completeExceptionally(Throwable)}) first
- * completes this future, then cancels the pending key's wait. The chain publishes each pending wait
+ * ends this future, then cancels the pending key's wait ({@link #withdraw}). The chain publishes each pending wait
  * before looking at whether this future is done, and cancels the wait itself if so; as both sides
  * write, then read, volatile fields, at least one of them sees the other, so a pending wait is
  * always withdrawn. A grant that wins against the withdrawal reaches the chain, which then sees this
  * future done and gives everything back. Only the chain touches the permits, one step at a time.
  */
-final class AsyncKeyedAcquisition<P extends Primitive> extends CompletableFuture<Permit> {
+final class AsyncKeyedAcquisition<P extends Primitive> extends WithdrawableFuture<Permit> {
 
     private final List<? extends KeyedRegistry.Handle<?, P>> handles;
     private final Function<? super P, ? extends Acquirable> side;
@@ -78,7 +80,7 @@ final class AsyncKeyedAcquisition<P extends Primitive> extends CompletableFuture
             }
         }
         KeyedPermit permit = new KeyedPermit(permits, handles);
-        if (!super.complete(permit)) {
+        if (!completeByOwner(permit)) {
             permit.close(); // withdrawn as the last grant came in
         }
     }
@@ -98,7 +100,7 @@ final class AsyncKeyedAcquisition<P extends Primitive> extends CompletableFuture
         if (error != null) {
             KeyedPermit.giveBack(permits, acquired, handles);
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            super.completeExceptionally(cause instanceof GuardTimeoutException keyTimeout
+            failByOwner(cause instanceof GuardTimeoutException keyTimeout
                     ? KeyedPermits.overall(keyTimeout, timeout) : cause);
             return false;
         }
@@ -110,36 +112,24 @@ final class AsyncKeyedAcquisition<P extends Primitive> extends CompletableFuture
         return true;
     }
 
-    /** Withdraws the acquisition: the pending wait is cancelled and every key already acquired is released. */
+    /** Withdraws the acquisition: ends this future, cancels the pending wait, and every key already acquired is released. */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-        boolean cancelled = super.cancel(mayInterruptIfRunning);
-        withdrawPending();
-        return cancelled;
-    }
-
-    /** Withdraws the acquisition like {@link #cancel(boolean)}, failing it with {@code ex}. */
-    @Override
-    public boolean completeExceptionally(Throwable ex) {
-        boolean failed = super.completeExceptionally(ex);
-        withdrawPending();
-        return failed;
-    }
-
-    /**
-     * Not supported: the acquisition completes this future when every key is held. To withdraw it,
-     * {@link #cancel(boolean)} the future.
-     */
-    @Override
-    public boolean complete(Permit value) {
-        throw new UnsupportedOperationException(
-                "this future is completed when every key is acquired; cancel() it to withdraw the acquisition");
-    }
-
-    private void withdrawPending() {
+    protected boolean withdraw(Throwable cause, boolean mayInterruptIfRunning) {
+        boolean ended = failByOwner(cause);
         CompletableFuture<? extends Permit> step = pending;
         if (step != null) {
             step.cancel(false);
         }
+        return ended;
+    }
+
+    @Override
+    protected String completedWhen() {
+        return "when every key is acquired";
+    }
+
+    @Override
+    protected String withdrawnThing() {
+        return "the acquisition";
     }
 }

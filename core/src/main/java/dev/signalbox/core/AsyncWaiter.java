@@ -1,31 +1,37 @@
 package dev.signalbox.core;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Supplier;
+
+import dev.signalbox.spi.WithdrawableFuture;
 
 /**
  * A waiter that parks nothing: it completes a {@link GrantFuture} when granted. About a hundred
  * bytes per pending wait (this node, the future, and a timeout task when there is a timeout).
+ *
+ * <p>The future completes once, on the thread that delivers the grant, with what the
+ * {@link WaitOwner} hands out; or fails when the timeout runs out (with the primitive's timeout
+ * exception) or is cancelled, whichever wins the waiter's status CAS. A cancellation that loses
+ * changes nothing: the future then completes with the grant.
  */
-final class AsyncWaiter<T> extends Waiter<T> {
+final class AsyncWaiter<T, R> extends Waiter<T, R> {
 
-    final GrantFuture<T> future = new GrantFuture<>(this);
+    final GrantFuture future = new GrantFuture();
     private volatile ScheduledFuture<?> timeoutTask;
 
-    AsyncWaiter(WaitOwner<T> owner, int amount, long arrivedAt) {
-        super(owner, amount, arrivedAt);
+    AsyncWaiter(WaitList<? super Waiter<T, R>> list, WaitOwner<T, R> owner, int amount, R request, long arrivedAt) {
+        super(list, owner, amount, request, arrivedAt);
     }
 
     /**
-     * Arms the timeout: when it runs out before the grant, the waiter is abandoned and the future
+     * Arms the timeout: when it runs out before the grant, the waiter is withdrawn and the future
      * fails with {@code error}. Call after enqueueing, before returning the future.
      */
     void armTimeout(long timeoutNanos, Supplier<? extends Throwable> error) {
         if (timeoutNanos == Long.MAX_VALUE) {
             return;
         }
-        ScheduledFuture<?> task = Timeouts.schedule(() -> giveUp(Outcome.TIMEOUT, error.get()), timeoutNanos);
+        ScheduledFuture<?> task = Timeouts.schedule(() -> withdraw(Outcome.TIMEOUT, error.get()), timeoutNanos);
         timeoutTask = task;
         // The grant may have come before the task was stored: then nobody else will cancel it.
         if (!isWaiting()) {
@@ -39,7 +45,7 @@ final class AsyncWaiter<T> extends Waiter<T> {
         if (task != null) {
             task.cancel(false);
         }
-        future.completeByPrimitive(owner.granted(this));
+        future.deliver();
     }
 
     @Override
@@ -47,69 +53,56 @@ final class AsyncWaiter<T> extends Waiter<T> {
         return false;
     }
 
-    /** Ends the wait without a grant; false when the grant (or another give-up) came first. */
-    boolean giveUp(Outcome outcome, Throwable error) {
-        if (!cancel()) {
+    /**
+     * Ends the wait without a grant (see {@link Waiter#withdraw}) and fails the future with
+     * {@code error}, or cancels it when {@code error} is null; false when the grant (or another
+     * withdrawal) came first.
+     */
+    boolean withdraw(Outcome outcome, Throwable error) {
+        if (!withdraw(outcome)) {
             return false;
         }
         ScheduledFuture<?> task = timeoutTask;
         if (task != null && outcome != Outcome.TIMEOUT) {
             task.cancel(false);
         }
-        owner.abandon(this, outcome);
-        future.failByPrimitive(error);
+        future.withdrawn(error);
         return true;
     }
 
-    /** A future whose cancellation withdraws the wait, and which only the primitive can complete normally. */
-    static final class GrantFuture<T> extends CompletableFuture<T> {
+    /** The future of an async wait: cancelling it withdraws the wait, and only the grant completes it normally. */
+    final class GrantFuture extends WithdrawableFuture<T> {
 
-        private final AsyncWaiter<T> waiter;
-
-        GrantFuture(AsyncWaiter<T> waiter) {
-            this.waiter = waiter;
+        /** Withdraws the wait; false (changing nothing) when it was already granted. */
+        @Override
+        protected boolean withdraw(Throwable cause, boolean mayInterruptIfRunning) {
+            return AsyncWaiter.this.withdraw(Outcome.CANCELLED, cause);
         }
 
-        /** Withdraws the wait; returns false (and changes nothing) when it was already granted. */
         @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            if (waiter.giveUp(Outcome.CANCELLED, null)) {
-                return true;
+        protected String completedWhen() {
+            return "by the primitive when the wait is granted";
+        }
+
+        @Override
+        protected String withdrawnThing() {
+            return "the wait";
+        }
+
+        /** The grant: completes with what the owner hands out, or fails with what it throws. */
+        private void deliver() {
+            T result;
+            try {
+                result = owner.granted(AsyncWaiter.this);
+            } catch (RuntimeException e) {
+                failByOwner(e);
+                return;
             }
-            return isCancelled();
+            completeByOwner(result);
         }
 
-        /** Withdraws the wait and fails the future with {@code ex}; false when already granted. */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            return waiter.giveUp(Outcome.CANCELLED, ex);
-        }
-
-        /**
-         * Not supported: the primitive completes this future when it grants the wait. To withdraw a
-         * wait, {@link #cancel(boolean)} the future.
-         */
-        @Override
-        public boolean complete(T value) {
-            throw new UnsupportedOperationException(
-                    "this future is completed by the primitive when the wait is granted; cancel() it to withdraw the wait");
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
-        }
-
-        void completeByPrimitive(T value) {
-            super.complete(value);
-        }
-
-        void failByPrimitive(Throwable error) {
-            if (error == null) {
-                super.cancel(false);
-            } else {
-                super.completeExceptionally(error);
-            }
+        private void withdrawn(Throwable error) {
+            failByOwner(error);
         }
     }
 }

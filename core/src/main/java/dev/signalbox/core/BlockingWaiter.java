@@ -4,9 +4,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A waiter that parks its thread. {@link LockSupport#park} unmounts a virtual thread, so a blocked
- * virtual thread costs its stack and this node, not a carrier.
+ * virtual thread costs its stack and this node, not a carrier. A timeout or interrupt withdraws it
+ * ({@link Waiter#withdraw}) unless its grant came first, which then wins.
  */
-final class BlockingWaiter<T> extends Waiter<T> {
+final class BlockingWaiter<T, R> extends Waiter<T, R> {
 
     private final Thread thread = Thread.currentThread();
     /**
@@ -17,8 +18,8 @@ final class BlockingWaiter<T> extends Waiter<T> {
      */
     private volatile boolean spinning;
 
-    BlockingWaiter(WaitOwner<T> owner, int amount, long arrivedAt) {
-        super(owner, amount, arrivedAt);
+    BlockingWaiter(WaitList<? super Waiter<T, R>> list, WaitOwner<T, R> owner, int amount, R request, long arrivedAt) {
+        super(list, owner, amount, request, arrivedAt);
     }
 
     @Override
@@ -35,33 +36,31 @@ final class BlockingWaiter<T> extends Waiter<T> {
 
     /**
      * Parks until granted (or, in an engine that lets a woken waiter compete, until it takes what
-     * it waits for: see {@link WaitOwner#claimBeforePark}), the deadline passes, or the thread is
+     * it waits for: see {@link WaitPolicy#claimBeforePark}), the deadline passes, or the thread is
      * interrupted.
      *
      * <p>A grant that lands at the same moment as the timeout or interrupt wins: the caller then
      * gets what it was granted (with its interrupt status restored) rather than dropping it.
      *
      * @param timeoutNanos {@link Long#MAX_VALUE} for no timeout
-     * @return true if granted; false if timed out (the waiter has then been abandoned)
-     * @throws InterruptedException if interrupted first (the waiter has then been abandoned)
+     * @return true if granted; false if timed out (the waiter has then been withdrawn)
+     * @throws InterruptedException if interrupted first (the waiter has then been withdrawn)
      */
     boolean await(long timeoutNanos) throws InterruptedException {
         boolean timed = timeoutNanos != Long.MAX_VALUE;
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         boolean interruptedAfterGrant = false;
         try {
-            while (!spinUntilClaimed() && !owner.claimBeforePark(this)) {
+            while (!spinUntilClaimed() && !list.claimBeforePark(this)) {
                 if (Thread.interrupted()) {
-                    if (cancel()) {
-                        owner.abandon(this, Outcome.INTERRUPTED);
+                    if (withdraw(Outcome.INTERRUPTED)) {
                         throw new InterruptedException();
                     }
                     interruptedAfterGrant = true;
                 } else if (timed && isWaiting()) {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0L) {
-                        if (cancel()) {
-                            owner.abandon(this, Outcome.TIMEOUT);
+                        if (withdraw(Outcome.TIMEOUT)) {
                             return false;
                         }
                     } else {
@@ -84,11 +83,11 @@ final class BlockingWaiter<T> extends Waiter<T> {
      * permits freed for it to take): a short spin saves the park/unpark round trip, as the JDK's own
      * queued synchronizers do. Only the first in line spins: the others would wait longer and, with
      * more threads than cores, take processor time from the holder. Being first is read without the
-     * owner's lock ({@code prev} is null only at the head), so it is a hint; nothing depends on it
+     * queue's lock ({@code prev} is null only at the head), so it is a hint; nothing depends on it
      * being right. Virtual threads never spin: parking one is cheap, and spinning would hold its
      * carrier.
      *
-     * @return true when claimed (see {@link WaitOwner#claim})
+     * @return true when claimed (see {@link WaitPolicy#claim})
      */
     private boolean spinUntilClaimed() {
         if (thread.isVirtual() || prev != null) {
@@ -97,7 +96,7 @@ final class BlockingWaiter<T> extends Waiter<T> {
         spinning = true;
         try {
             for (int i = 0; i < SPINS; i++) {
-                if (owner.claim(this)) {
+                if (list.claim(this)) {
                     return true;
                 }
                 if (prev != null) {
@@ -116,7 +115,7 @@ final class BlockingWaiter<T> extends Waiter<T> {
     /** Parks until granted (or claimed), whatever interrupts arrive meanwhile; restores the interrupt status after. */
     void awaitUninterruptibly() {
         boolean interrupted = false;
-        while (!spinUntilClaimed() && !owner.claimBeforePark(this)) {
+        while (!spinUntilClaimed() && !list.claimBeforePark(this)) {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;

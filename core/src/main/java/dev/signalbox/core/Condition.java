@@ -16,7 +16,9 @@ import java.util.function.BooleanSupplier;
  * signalled waiter may get the lock before one signalled earlier). <b>Timeouts:</b> a timed-out
  * wait returns {@code false} (with the lock held again). <b>Cancellation:</b> cancelling an async
  * wait's future withdraws it from the condition; the lock is still re-acquired for the permit in the
- * background, and a {@code close()} of the permit meanwhile takes effect once it has been.
+ * background, and a {@code close()} of the permit meanwhile takes effect once it has been. A signal
+ * that a cancelled wait had already received passes to the next waiter, so cancelling never loses
+ * one.
  * <b>Memory:</b> actions before {@code signal()} happen-before the signalled waiter's return.
  * Spurious wake-ups do not happen, but use {@link #waitFor} when the state may change again before
  * a signalled waiter gets the lock.

@@ -1,40 +1,43 @@
 package dev.signalbox.core;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.IntFunction;
 
 /**
  * The in-JVM {@link Barrier}.
  *
- * <p><b>Algorithm.</b> Each generation is a {@link Generation}: the FIFO list of its waiting parties
- * and, once decided, whether it was released or broken. Every decision is taken under one internal
- * lock; the parties are woken after the lock is released, in arrival order.
+ * <p><b>Algorithm.</b> The parties waiting for the current generation sit in one FIFO
+ * {@link WaitList} of a {@link WaitQueue}; each generation is a {@link Generation}, its verdict
+ * (open, released or broken). Every decision is taken under the queue's lock, and empties the list
+ * (so the list always holds exactly the current generation's parties); the parties are woken after
+ * the lock is released, in arrival order.
  * <ul>
- * <li>An arrival that finds {@code parties - 1} waiters completes the generation: it grants every
- * waiter, marks the generation released and installs a fresh one. A party's own give-up (timeout,
- * interrupt, cancel) flips its waiter's status outside the lock, so one may have slipped in just
- * before: its grant then fails, the generation is marked broken instead (the waiters already
- * granted learn the verdict from the generation, never from the grant alone), and the arrival
- * joins the fresh generation. So a generation is released whole or not at all.</li>
- * <li>A party that gives up breaks its generation (through {@link #abandon}); {@link #abort()}
- * breaks the current one. Breaking grants every waiter still waiting, marks the generation broken
- * with the reason, and installs a fresh generation, so the next arrival starts over.</li>
+ * <li>An arrival that finds {@code parties - 1} waiters completes the generation ({@link #admit}):
+ * it grants every waiter, marks the generation released and installs a fresh one. A party's own
+ * give-up (timeout, interrupt, cancel) flips its waiter's status outside the lock, so one may have
+ * slipped in just before: its grant then fails, the generation is marked broken instead (the
+ * waiters already granted learn the verdict from the generation, never from the grant alone), and
+ * the arrival joins the fresh generation. So a generation is released whole or not at all. Any
+ * other arrival is given its generation and index, and queues.</li>
+ * <li>A party that gives up breaks its generation (in {@link #withdrawn}, under the lock, as it
+ * leaves the list); {@link #abort()} breaks the current one. Breaking grants every waiter still
+ * waiting, marks the generation broken with the reason, and installs a fresh generation, so the
+ * next arrival starts over.</li>
  * <li>A woken party reads its generation's verdict under the lock, which it can only take once the
- * deciding critical section is over: it returns its index (its waiter's {@code amount}) or fails
- * with {@link BarrierBrokenException}.</li>
+ * deciding critical section is over: it returns its index or fails with
+ * {@link BarrierBrokenException}.</li>
  * </ul>
  */
-final class LocalBarrier implements Barrier, WaitOwner<Integer> {
+final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Party>, WaitPolicy<Waiter<Integer, LocalBarrier.Party>> {
 
     private final String name;
     private final int parties;
     private final Probe probe;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** The generation arrivals join; replaced under {@link #lock} as soon as it is decided. */
+    private final WaitQueue queue = new WaitQueue();
+    /** The parties of the current generation, in arrival order. */
+    private final WaitList<Waiter<Integer, Party>> waiting = new WaitList<>(queue, this);
+    /** The generation arrivals join; replaced under the queue's lock as soon as it is decided. */
     private Generation current = new Generation();
 
     LocalBarrier(String name, int parties, PrimitiveListener listener) {
@@ -59,96 +62,106 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer> {
 
     @Override
     public int arrived() {
-        lock.lock();
-        try {
-            return current.waiters.size();
-        } finally {
-            lock.unlock();
-        }
+        return waiting.waiting();
     }
 
     @Override
     public int await(Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = probe.arrive();
-        BlockingWaiter<Integer> waiter = join(index -> new BlockingWaiter<>(this, index, arrivedAt), timeout, arrivedAt);
-        if (waiter == null) {
+        if (timeoutNanos == 0L) {
+            return arriveWithoutWaiting(arrivedAt);
+        }
+        Party party = new Party(timeout);
+        BlockingWaiter<Integer, Party> waiter = new BlockingWaiter<>(waiting, this, 1, party, arrivedAt);
+        if (waiting.enqueue(waiter)) {
+            probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
             return parties - 1;
         }
-        Generation generation = generationOf(waiter);
         if (!waiter.await(timeoutNanos)) {
-            throw brokenException(generation);
+            throw brokenException(party.generation);
         }
-        if (wasReleased(generation)) {
+        if (wasReleased(party.generation)) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-            return waiter.amount;
+            return party.index;
         }
         probe.waitEnded(arrivedAt, Outcome.BROKEN);
-        throw brokenException(generation);
+        throw brokenException(party.generation);
     }
 
     @Override
     public CompletableFuture<Integer> awaitAsync(Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = probe.arrive();
-        AsyncWaiter<Integer> waiter;
-        try {
-            waiter = join(index -> new AsyncWaiter<>(this, index, arrivedAt), timeout, arrivedAt);
-        } catch (BarrierBrokenException e) {
-            return CompletableFuture.failedFuture(e);
+        if (timeoutNanos == 0L) {
+            try {
+                return CompletableFuture.completedFuture(arriveWithoutWaiting(arrivedAt));
+            } catch (BarrierBrokenException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
-        if (waiter == null) {
+        Party party = new Party(timeout);
+        AsyncWaiter<Integer, Party> waiter = new AsyncWaiter<>(waiting, this, 1, party, arrivedAt);
+        if (waiting.enqueue(waiter)) {
+            probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
             return CompletableFuture.completedFuture(parties - 1);
         }
-        Generation generation = generationOf(waiter);
-        PartyFuture result = new PartyFuture(waiter, generation);
         waiter.armTimeout(timeoutNanos, () -> new BarrierBrokenException(name, giveUpReason(Outcome.TIMEOUT, timeout)));
-        return result;
+        return waiter.future;
     }
 
     /**
-     * Joins the current generation: returns the waiter enqueued in it, or {@code null} when this
-     * arrival completed the generation (which is then released, and this arrival reported).
+     * A zero-timeout arrival: completes the generation if it is the last party (returns its index),
+     * else breaks it, since it would have to wait.
      *
-     * @throws BarrierBrokenException when the timeout is zero and the arrival would have to wait
+     * @throws BarrierBrokenException when it broke the generation (or found it breaking)
      */
-    private <W extends Waiter<Integer>> W join(IntFunction<W> newWaiter, Duration timeout, long arrivedAt) {
-        List<Waiter<?>> toWake = new ArrayList<>();
-        Generation generation;
+    private int arriveWithoutWaiting(long arrivedAt) {
         boolean completed;
-        W waiter = null;
-        lock.lock();
+        Generation generation;
+        queue.lock();
         try {
-            completed = current.waiters.size() == parties - 1 && release(current, toWake);
-            // After a release that a give-up broke, this is the fresh generation the arrival joins.
+            completed = completeLocked();
             generation = current;
-            if (!completed && timeout.isZero()) {
-                breakGeneration(generation, "a party would not wait (timeout 0)", toWake);
-            } else if (!completed) {
-                waiter = newWaiter.apply(generation.waiters.size());
-                waiter.attachment = new Arrival(generation, timeout);
-                generation.waiters.add(waiter);
+            if (!completed) {
+                breakGeneration(generation, "a party would not wait (timeout 0)");
             }
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
-        Wakeups.wakeAll(toWake);
         if (completed) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-        } else if (waiter == null) {
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
-            throw brokenException(generation);
+            return parties - 1;
         }
-        return waiter;
+        probe.waitEnded(arrivedAt, Outcome.REJECTED);
+        throw brokenException(generation);
     }
 
     /**
-     * Under the lock, by the arrival that completes {@code generation}: grants its waiters into
-     * {@code toWake} and installs a fresh generation. True when released whole; false when a party
-     * gave up at the same moment, which broke the generation instead.
+     * Under the lock ({@link WaitList#enqueue}): the arrival that completes the generation is
+     * admitted (true); any other joins the current generation (which, after a release a give-up
+     * broke, is the fresh one) with the next index, and queues.
      */
-    private boolean release(Generation generation, List<Waiter<?>> toWake) {
-        boolean whole = drain(generation, toWake);
+    @Override
+    public boolean admit(Waiter<Integer, Party> waiter) {
+        if (completeLocked()) {
+            return true;
+        }
+        waiter.request.joined(current, waiting.size());
+        return false;
+    }
+
+    /**
+     * Under the lock: if the current generation has all but one party, releases it for this
+     * arrival: grants its waiters and installs a fresh generation. True when released whole; false
+     * when it was not full, or when a party gave up at the same moment, which broke it instead.
+     */
+    private boolean completeLocked() {
+        if (waiting.size() != parties - 1) {
+            return false;
+        }
+        Generation generation = current;
+        boolean whole = drain();
         if (whole) {
             generation.state = State.RELEASED;
         } else {
@@ -159,26 +172,23 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer> {
         return whole;
     }
 
-    /** Under the lock: breaks {@code generation} if still open, granting its waiters into {@code toWake}. */
-    private void breakGeneration(Generation generation, String reason, List<Waiter<?>> toWake) {
+    /** Under the lock: breaks {@code generation} if still open (then it is the current one), granting its waiters. */
+    private void breakGeneration(Generation generation, String reason) {
         if (generation.state != State.OPEN) {
             return;
         }
-        drain(generation, toWake);
+        drain();
         generation.state = State.BROKEN;
         generation.brokenReason = reason;
         current = new Generation();
     }
 
-    /** Under the lock: unlinks every waiter of {@code generation} and grants those still waiting; false if any was not. */
-    private static boolean drain(Generation generation, List<Waiter<?>> granted) {
+    /** Under the lock: unlinks every waiter of the current generation and grants those still waiting; false if any was not. */
+    private boolean drain() {
         boolean all = true;
-        Waiter<?> head;
-        while ((head = generation.waiters.peek()) != null) {
-            generation.waiters.remove(head);
-            if (head.grant(null)) {
-                granted.add(head);
-            } else {
+        Waiter<Integer, Party> head;
+        while ((head = waiting.peek()) != null) {
+            if (!queue.grant(head)) {
                 all = false;
             }
         }
@@ -187,41 +197,35 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer> {
 
     @Override
     public void abort() {
-        List<Waiter<?>> toWake = new ArrayList<>();
-        lock.lock();
+        queue.lock();
         try {
-            if (!current.waiters.isEmpty()) {
-                breakGeneration(current, "the barrier was aborted", toWake);
+            if (!waiting.isEmpty()) {
+                breakGeneration(current, "the barrier was aborted");
             }
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
-        Wakeups.wakeAll(toWake);
     }
 
     /** The verdict on a decided generation, read under the lock so that a still-running decision is waited out. */
     private boolean wasReleased(Generation generation) {
-        lock.lock();
+        queue.lock();
         try {
             return generation.state == State.RELEASED;
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
     }
 
     private BarrierBrokenException brokenException(Generation generation) {
         String reason;
-        lock.lock();
+        queue.lock();
         try {
             reason = generation.brokenReason;
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
         return new BarrierBrokenException(name, reason);
-    }
-
-    private static Generation generationOf(Waiter<Integer> waiter) {
-        return ((Arrival) waiter.attachment).generation();
     }
 
     private static String giveUpReason(Outcome outcome, Duration timeout) {
@@ -233,28 +237,30 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer> {
         };
     }
 
-    /** Async grants only (released or broken): reports the wait and returns the index, or null when broken. */
+    /**
+     * Async grants only (released or broken): reports the wait and returns the index, or fails the
+     * party's future with {@link BarrierBrokenException} when its generation broke.
+     */
     @Override
-    public Integer granted(Waiter<Integer> waiter) {
-        boolean released = wasReleased(generationOf(waiter));
+    public Integer granted(Waiter<Integer, Party> waiter) {
+        Generation generation = waiter.request.generation;
+        boolean released = wasReleased(generation);
         probe.waitEnded(waiter.arrivedAt, released ? Outcome.ACQUIRED : Outcome.BROKEN);
-        return released ? waiter.amount : null;
+        if (!released) {
+            throw brokenException(generation);
+        }
+        return waiter.request.index;
     }
 
-    /** A party gave up (timed out, interrupted, cancelled): it leaves and breaks its generation. */
+    /** Under the lock: a party gave up (timed out, interrupted, cancelled) and left; it breaks its generation. */
     @Override
-    public void abandon(Waiter<Integer> waiter, Outcome outcome) {
-        Arrival arrival = (Arrival) waiter.attachment;
-        List<Waiter<?>> toWake = new ArrayList<>();
-        lock.lock();
-        try {
-            arrival.generation().waiters.remove(waiter);
-            breakGeneration(arrival.generation(), giveUpReason(outcome, arrival.timeout()), toWake);
-        } finally {
-            lock.unlock();
-        }
+    public void withdrawn(Waiter<Integer, Party> waiter, boolean wasHead, Outcome outcome) {
+        breakGeneration(waiter.request.generation, giveUpReason(outcome, waiter.request.timeout));
+    }
+
+    @Override
+    public void ended(Waiter<Integer, Party> waiter, Outcome outcome) {
         probe.waitEnded(waiter.arrivedAt, outcome);
-        Wakeups.wakeAll(toWake);
     }
 
     @Override
@@ -271,62 +277,29 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer> {
         OPEN, RELEASED, BROKEN
     }
 
-    /** One generation: its waiting parties in arrival order, and its verdict. Guarded by the barrier's lock. */
+    /** One generation's verdict. Guarded by the queue's lock. */
     private static final class Generation {
-        final WaitList waiters = new WaitList();
         State state = State.OPEN;
         String brokenReason;
     }
 
-    /** What a party's waiter carries: the generation it joined and the timeout it waits with. */
-    private record Arrival(Generation generation, Duration timeout) {
-    }
-
     /**
-     * The future an async party gets: it completes with the index when the generation is released
-     * and fails with {@link BarrierBrokenException} when it breaks. Cancelling it withdraws the party,
-     * which breaks the generation, unless the generation was already decided.
+     * A party's request: the timeout it waits with, and, once {@link #admit} has queued it, the
+     * generation it joined and its arrival index there (written under the queue's lock before the
+     * waiter is linked, so every reader after the enqueue or the grant sees them).
      */
-    private final class PartyFuture extends CompletableFuture<Integer> {
+    static final class Party {
+        final Duration timeout;
+        Generation generation;
+        int index;
 
-        private final AsyncWaiter<Integer> waiter;
-
-        PartyFuture(AsyncWaiter<Integer> waiter, Generation generation) {
-            this.waiter = waiter;
-            waiter.future.whenComplete((index, error) -> {
-                if (error != null) {
-                    super.completeExceptionally(error);
-                } else if (index != null) {
-                    super.complete(index);
-                } else {
-                    super.completeExceptionally(brokenException(generation));
-                }
-            });
+        Party(Duration timeout) {
+            this.timeout = timeout;
         }
 
-        /** Withdraws this party (breaking its generation); false when the generation was already decided. */
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            waiter.future.cancel(mayInterruptIfRunning);
-            return isCancelled();
-        }
-
-        /** Withdraws this party (breaking its generation) and fails this future with {@code ex}; false when already decided. */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            return waiter.future.completeExceptionally(ex);
-        }
-
-        /** Not supported: the barrier completes this future; {@link #cancel(boolean)} it to withdraw. */
-        @Override
-        public boolean complete(Integer value) {
-            throw new UnsupportedOperationException(
-                    "this future is completed by the barrier when its generation is released; cancel() it to withdraw");
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
+        void joined(Generation generation, int index) {
+            this.generation = generation;
+            this.index = index;
         }
     }
 }

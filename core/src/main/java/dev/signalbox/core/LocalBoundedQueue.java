@@ -4,24 +4,23 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The in-JVM {@link BoundedQueue}.
  *
  * <h2>Algorithm</h2>
- * One {@link ReentrantLock} guards the items, three FIFO {@link WaitList}s (putters, takers,
+ * One {@link WaitQueue} lock guards the items, three FIFO {@link WaitList}s (putters, takers,
  * joiners) and the unfinished-task count. It is held only to move items and flip waiters' status,
  * never while a thread parks, a future completes or the listener runs: a grant is decided under the
- * lock by {@link Waiter#grant} and delivered by {@link Waiter#wake()} after unlocking.
+ * lock by {@link WaitQueue#grant} and delivered once the lock is released.
  *
  * <p>Invariant whenever the lock is free: live takers wait only while the queue is empty, and live
  * putters wait only while it is full. So a put first hands its item to the oldest live taker (the
  * queue is then empty, so FIFO holds), else appends it if there is room, else waits with the item
- * attached to its waiter. A take removes the head item and, since that frees one slot, admits the
- * oldest live putter by moving its attached item to the tail. Waiters that gave up (their status CAS
- * to CANCELLED won) are skipped and unlinked wherever they are met; their own {@code abandon} then
- * finds them gone.
+ * as its waiter's request. A take removes the head item and, since that frees one slot, admits the
+ * oldest live putter by moving its item to the tail. Waiters that gave up (their status CAS to
+ * CANCELLED won) are skipped and unlinked wherever they are met; their own withdrawal then finds
+ * them gone.
  *
  * <p>Why nothing is lost or duplicated: an item moves into a taker, or a putter's item into the
  * queue, only through a successful WAITING-to-GRANTED CAS made under the lock. A give-up that lost
@@ -34,17 +33,37 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     private final String name;
     private final int capacity;
     private final Probe probe;
-    private final ReentrantLock lock = new ReentrantLock();
-    // Guarded by lock.
+    private final WaitQueue queue = new WaitQueue();
+    // Guarded by the queue's lock.
     private final ArrayDeque<T> items;
-    private final WaitList putters = new WaitList();
-    private final WaitList takers = new WaitList();
-    private final WaitList joiners = new WaitList();
     private int unfinished;
 
-    private final Waits<Void> putWaits = new Waits<>(putters, true);
-    private final Waits<T> takeWaits = new Waits<>(takers, true);
-    private final Waits<Void> joinWaits = new Waits<>(joiners, false);
+    /** Putters waiting for room; a putter's request is the item it offers. */
+    private final Waits<Void, T> puts = new Waits<>(true) {
+        @Override
+        public boolean admit(Waiter<Void, T> putter) {
+            return putLocked(putter.request);
+        }
+    };
+    /** Takers waiting for an item; an item found at once is stored as the (never queued) taker's value. */
+    private final Waits<T, Void> takes = new Waits<>(true) {
+        @Override
+        public boolean admit(Waiter<T, Void> taker) {
+            T item = takeLocked();
+            if (item == null) {
+                return false;
+            }
+            taker.value = item;
+            return true;
+        }
+    };
+    /** Joiners waiting for the unfinished count to reach zero. */
+    private final Waits<Void, Void> joins = new Waits<>(false) {
+        @Override
+        public boolean admit(Waiter<Void, Void> joiner) {
+            return unfinished == 0;
+        }
+    };
 
     LocalBoundedQueue(String name, int capacity, PrimitiveListener listener) {
         this.name = Names.require(name);
@@ -72,14 +91,20 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     @Override
     public void put(T item, Duration timeout) throws InterruptedException {
         requireItem(item);
-        awaitBlocking(putWaits, timeout, (waiter, mayWait) -> putOrEnqueue(item, mayWait ? waiter : null));
+        awaitBlocking(puts, item, timeout);
     }
 
     @Override
     public boolean offer(T item) {
         requireItem(item);
         probe.arriveAtOnce(); // try-once: no wait to time
-        boolean placed = putOrEnqueue(item, null);
+        boolean placed;
+        queue.lock();
+        try {
+            placed = putLocked(item);
+        } finally {
+            queue.unlock();
+        }
         probe.endedAtOnce(placed ? Outcome.ACQUIRED : Outcome.REJECTED);
         return placed;
     }
@@ -87,115 +112,68 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     @Override
     public CompletableFuture<Void> putAsync(T item, Duration timeout) {
         requireItem(item);
-        return awaitAsync(putWaits, timeout, (waiter, mayWait) -> putOrEnqueue(item, mayWait ? waiter : null));
+        return awaitAsync(puts, item, timeout);
     }
 
     /**
-     * Hands {@code item} to the oldest live taker, or queues it if there is room, or (when
-     * {@code waiter} is not null) parks it with {@code waiter} in the putters' list.
+     * Under the lock: hands {@code item} to the oldest live taker, or appends it if there is room.
      *
-     * @return true when the item was delivered or queued now
+     * @return true when the item was delivered or queued; false when the queue is full
      */
-    private boolean putOrEnqueue(T item, Waiter<Void> waiter) {
-        Waiter<?> receiver;
-        boolean placed = true;
-        lock.lock();
-        try {
-            receiver = grantOldestTaker(item);
-            if (receiver == null) {
-                if (items.size() < capacity) {
-                    items.addLast(item);
-                } else {
-                    placed = false;
-                    if (waiter != null) {
-                        waiter.attachment = item;
-                        putters.add(waiter);
-                    }
-                }
-            }
-            if (placed) {
-                unfinished++;
-            }
-        } finally {
-            lock.unlock();
+    private boolean putLocked(T item) {
+        boolean delivered = false;
+        Waiter<T, Void> taker;
+        while (!delivered && (taker = takes.list.peek()) != null) {
+            delivered = queue.grant(taker, item);
         }
-        if (receiver != null) {
-            Wakeups.wake(receiver);
-        }
-        return placed;
-    }
-
-    /** Under the lock: grants {@code item} to the oldest live taker and returns it (to wake), or null. */
-    @SuppressWarnings("unchecked")
-    private Waiter<?> grantOldestTaker(T item) {
-        Waiter<?> head;
-        while ((head = takers.peek()) != null) {
-            takers.remove(head);
-            if (((Waiter<T>) head).grant(item)) {
-                return head;
+        if (!delivered) {
+            if (items.size() >= capacity) {
+                return false;
             }
+            items.addLast(item);
         }
-        return null;
+        unfinished++;
+        return true;
     }
 
     // ---------------------------------------------------------------- take
 
     @Override
     public T take(Duration timeout) throws InterruptedException {
-        return awaitBlocking(takeWaits, timeout, this::takeInto);
+        return awaitBlocking(takes, null, timeout);
     }
 
     @Override
     public T poll() {
         probe.arriveAtOnce(); // try-once: no wait to time
-        T item = takeOrEnqueue(null);
+        T item;
+        queue.lock();
+        try {
+            item = takeLocked();
+        } finally {
+            queue.unlock();
+        }
         probe.endedAtOnce(item != null ? Outcome.ACQUIRED : Outcome.REJECTED);
         return item;
     }
 
     @Override
     public CompletableFuture<T> takeAsync(Duration timeout) {
-        return awaitAsync(takeWaits, timeout, this::takeInto);
+        return awaitAsync(takes, null, timeout);
     }
 
-    /** A take attempt: an item found now is stored in the (never enqueued) waiter's value. */
-    private boolean takeInto(Waiter<T> waiter, boolean mayWait) {
-        T item = takeOrEnqueue(mayWait ? waiter : null);
-        if (item == null) {
-            return false;
-        }
-        waiter.value = item;
-        return true;
-    }
-
-    /** Removes the head item (admitting the oldest live putter into the freed slot), or enqueues {@code waiter}. */
-    @SuppressWarnings("unchecked")
-    private T takeOrEnqueue(Waiter<T> waiter) {
-        T item;
-        Waiter<?> admitted = null;
-        lock.lock();
-        try {
-            item = items.pollFirst();
-            if (item != null) {
-                Waiter<?> head;
-                while ((head = putters.peek()) != null) {
-                    putters.remove(head);
-                    if (((Waiter<Void>) head).grant(null)) {
-                        items.addLast((T) head.attachment);
-                        unfinished++;
-                        admitted = head;
-                        break;
-                    }
+    /** Under the lock: removes the head item, admitting the oldest live putter into the freed slot; null when empty. */
+    private T takeLocked() {
+        T item = items.pollFirst();
+        if (item != null) {
+            Waiter<Void, T> putter;
+            while ((putter = puts.list.peek()) != null) {
+                if (queue.grant(putter)) {
+                    items.addLast(putter.request);
+                    unfinished++;
+                    break;
                 }
-            } else if (waiter != null) {
-                takers.add(waiter);
             }
-        } finally {
-            lock.unlock();
-        }
-        if (admitted != null) {
-            admitted.attachment = null;
-            Wakeups.wake(admitted);
         }
         return item;
     }
@@ -204,82 +182,60 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
 
     @Override
     public void taskDone() {
-        List<Waiter<?>> released = List.of();
-        lock.lock();
+        queue.lock();
         try {
             if (unfinished == 0) {
                 throw new IllegalStateException(Kind.QUEUE.tag() + " '" + name
                         + "': taskDone() called more times than items were put; call it once per item taken and processed");
             }
-            if (--unfinished == 0 && !joiners.isEmpty()) {
-                released = joiners.grantFromHead(Integer.MAX_VALUE);
+            if (--unfinished == 0) {
+                joins.list.grantFromHead(Integer.MAX_VALUE);
             }
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
-        Wakeups.wakeAll(released);
     }
 
     @Override
     public void join(Duration timeout) throws InterruptedException {
-        awaitBlocking(joinWaits, timeout, this::joinOrEnqueue);
+        awaitBlocking(joins, null, timeout);
     }
 
     @Override
     public CompletableFuture<Void> joinAsync(Duration timeout) {
-        return awaitAsync(joinWaits, timeout, this::joinOrEnqueue);
-    }
-
-    private boolean joinOrEnqueue(Waiter<Void> waiter, boolean mayWait) {
-        lock.lock();
-        try {
-            if (unfinished == 0) {
-                return true;
-            }
-            if (mayWait) {
-                joiners.add(waiter);
-            }
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        return awaitAsync(joins, null, timeout);
     }
 
     // ---------------------------------------------------------------- waiting, in both forms
 
-    /** One try of an operation under the lock; when it cannot succeed now and {@code mayWait}, it enqueues {@code waiter}. */
-    @FunctionalInterface
-    private interface Attempt<V> {
-        boolean tryOrEnqueue(Waiter<V> waiter, boolean mayWait);
-    }
-
-    private <V> V awaitBlocking(Waits<V> waits, Duration timeout, Attempt<V> attempt) throws InterruptedException {
+    /** Admits at once, or (unless the timeout is zero) queues and waits; returns the granted value. */
+    private <V, R> V awaitBlocking(Waits<V, R> waits, R request, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = waits.arrive();
-        BlockingWaiter<V> waiter = new BlockingWaiter<>(waits, 1, arrivedAt);
-        if (!attempt.tryOrEnqueue(waiter, timeoutNanos != 0L)) {
+        BlockingWaiter<V, R> waiter = new BlockingWaiter<>(waits.list, waits, 1, request, arrivedAt);
+        if (!(timeoutNanos == 0L ? waits.list.admitNow(waiter) : waits.list.enqueue(waiter))) {
             if (timeoutNanos == 0L) {
-                waits.ended(arrivedAt, Outcome.REJECTED);
+                waits.report(arrivedAt, Outcome.REJECTED);
                 throw timedOut(timeout);
             }
             if (!waiter.await(timeoutNanos)) {
                 throw timedOut(timeout);
             }
         }
-        waits.ended(arrivedAt, Outcome.ACQUIRED);
+        waits.report(arrivedAt, Outcome.ACQUIRED);
         return waiter.value;
     }
 
-    private <V> CompletableFuture<V> awaitAsync(Waits<V> waits, Duration timeout, Attempt<V> attempt) {
+    private <V, R> CompletableFuture<V> awaitAsync(Waits<V, R> waits, R request, Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = waits.arrive();
-        AsyncWaiter<V> waiter = new AsyncWaiter<>(waits, 1, arrivedAt);
-        if (attempt.tryOrEnqueue(waiter, timeoutNanos != 0L)) {
-            waits.ended(arrivedAt, Outcome.ACQUIRED);
+        AsyncWaiter<V, R> waiter = new AsyncWaiter<>(waits.list, waits, 1, request, arrivedAt);
+        if (timeoutNanos == 0L ? waits.list.admitNow(waiter) : waits.list.enqueue(waiter)) {
+            waits.report(arrivedAt, Outcome.ACQUIRED);
             return CompletableFuture.completedFuture(waiter.value);
         }
         if (timeoutNanos == 0L) {
-            waits.ended(arrivedAt, Outcome.REJECTED);
+            waits.report(arrivedAt, Outcome.REJECTED);
             return CompletableFuture.failedFuture(timedOut(timeout));
         }
         waiter.armTimeout(timeoutNanos, () -> timedOut(timeout));
@@ -290,15 +246,18 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
         return new GuardTimeoutException(name, Kind.QUEUE, timeout);
     }
 
-    /** The waiters of one list: how a granted one is reported and how one that gave up leaves. */
-    private final class Waits<V> implements WaitOwner<V> {
+    /**
+     * One kind of wait (put, take or join): its list, what admitting a caller at once means (under
+     * the lock: {@link #admit}), how a granted caller is reported, and that a withdrawn one just
+     * leaves (it holds nobody back).
+     */
+    private abstract class Waits<V, R> implements WaitOwner<V, R>, WaitPolicy<Waiter<V, R>> {
 
-        private final WaitList list;
+        final WaitList<Waiter<V, R>> list = new WaitList<>(queue, this);
         /** Puts and takes are reported to the probe; joins are not. */
         private final boolean reported;
 
-        Waits(WaitList list, boolean reported) {
-            this.list = list;
+        Waits(boolean reported) {
             this.reported = reported;
         }
 
@@ -306,7 +265,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
             return reported ? probe.arrive() : 0L;
         }
 
-        void ended(long arrivedAt, Outcome outcome) {
+        void report(long arrivedAt, Outcome outcome) {
             if (reported) {
                 probe.waitEnded(arrivedAt, outcome);
             }
@@ -314,21 +273,14 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
 
         /** Async grants: reports and returns the granted value (the item, for a taker). */
         @Override
-        public V granted(Waiter<V> waiter) {
-            ended(waiter.arrivedAt, Outcome.ACQUIRED);
+        public V granted(Waiter<V, R> waiter) {
+            report(waiter.arrivedAt, Outcome.ACQUIRED);
             return waiter.value;
         }
 
         @Override
-        public void abandon(Waiter<V> waiter, Outcome outcome) {
-            lock.lock();
-            try {
-                list.remove(waiter);
-            } finally {
-                lock.unlock();
-            }
-            waiter.attachment = null;
-            ended(waiter.arrivedAt, outcome);
+        public void ended(Waiter<V, R> waiter, Outcome outcome) {
+            report(waiter.arrivedAt, outcome);
         }
     }
 
@@ -336,21 +288,21 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
 
     @Override
     public int size() {
-        lock.lock();
+        queue.lock();
         try {
             return items.size();
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
     }
 
     @Override
     public int unfinishedTasks() {
-        lock.lock();
+        queue.lock();
         try {
             return unfinished;
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
     }
 
@@ -358,12 +310,12 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     public Snapshot snapshot() {
         int waiting;
         int queued;
-        lock.lock();
+        queue.lock();
         try {
-            waiting = putters.size() + takers.size();
+            waiting = puts.list.size() + takes.list.size();
             queued = items.size();
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
         return new Snapshot(name, Kind.QUEUE, waiting, queued, capacity, List.of());
     }

@@ -3,24 +3,24 @@ package dev.signalbox.core;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The in-JVM {@link Event}.
  *
  * <p>The flag is a volatile field, so a caller that finds the event set returns after one read,
- * without the lock. Waiters queue in a {@link WaitList} under an internal lock; a waiter re-checks
- * the flag under that lock before it enqueues, and {@link #set()} raises the flag and drains the
- * list under the same lock, so no waiter can enqueue after a {@code set()} has drained and miss it.
- * The drained waiters are granted under the lock and woken after it is released.
+ * without the lock. Waiters queue in a {@link WaitList} of a {@link WaitQueue}: a waiter is
+ * admitted at once if the flag is up when it enqueues ({@link #admit}, under the queue's lock), and
+ * {@link #set()} raises the flag and grants the whole list under the same lock, so no waiter can
+ * enqueue after a {@code set()} has drained and miss it. The drained waiters are woken after the
+ * lock is released.
  */
-final class LocalEvent implements Event, WaitOwner<Void> {
+final class LocalEvent implements Event, WaitOwner<Void, Void>, WaitPolicy<Waiter<Void, Void>> {
 
     private final String name;
     private final Probe probe;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final WaitList waiters = new WaitList();
-    /** Written only under {@link #lock}; read anywhere. */
+    private final WaitQueue queue = new WaitQueue();
+    private final WaitList<Waiter<Void, Void>> waiters = new WaitList<>(queue, this);
+    /** Written only under the queue's lock; read anywhere. */
     private volatile boolean set;
 
     LocalEvent(String name, PrimitiveListener listener) {
@@ -38,15 +38,13 @@ final class LocalEvent implements Event, WaitOwner<Void> {
         if (set) {
             return;
         }
-        List<Waiter<?>> released;
-        lock.lock();
+        queue.lock();
         try {
             set = true;
-            released = waiters.grantFromHead(Integer.MAX_VALUE);
+            waiters.grantFromHead(Integer.MAX_VALUE);
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
-        Wakeups.wakeAll(released);
     }
 
     @Override
@@ -54,11 +52,11 @@ final class LocalEvent implements Event, WaitOwner<Void> {
         if (!set) {
             return;
         }
-        lock.lock();
+        queue.lock();
         try {
             set = false;
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
     }
 
@@ -80,8 +78,8 @@ final class LocalEvent implements Event, WaitOwner<Void> {
             throw timeoutException(timeout);
         }
         long arrivedAt = probe.now();
-        BlockingWaiter<Void> waiter = new BlockingWaiter<>(this, 1, arrivedAt);
-        if (!enqueueUnlessSet(waiter) || waiter.await(timeoutNanos)) {
+        BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(waiters, this, 1, null, arrivedAt);
+        if (waiters.enqueue(waiter) || waiter.await(timeoutNanos)) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
             return;
         }
@@ -101,8 +99,8 @@ final class LocalEvent implements Event, WaitOwner<Void> {
             return CompletableFuture.failedFuture(timeoutException(timeout));
         }
         long arrivedAt = probe.now();
-        AsyncWaiter<Void> waiter = new AsyncWaiter<>(this, 1, arrivedAt);
-        if (!enqueueUnlessSet(waiter)) {
+        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(waiters, this, 1, null, arrivedAt);
+        if (waiters.enqueue(waiter)) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
             return CompletableFuture.completedFuture(null);
         }
@@ -110,18 +108,10 @@ final class LocalEvent implements Event, WaitOwner<Void> {
         return waiter.future;
     }
 
-    /** Enqueues {@code waiter} unless the event is set (re-checked under the lock); true when enqueued. */
-    private boolean enqueueUnlessSet(Waiter<Void> waiter) {
-        lock.lock();
-        try {
-            if (set) {
-                return false;
-            }
-            waiters.add(waiter);
-            return true;
-        } finally {
-            lock.unlock();
-        }
+    /** Under the queue's lock: a waiter that finds the event set (re-checked here) does not queue. */
+    @Override
+    public boolean admit(Waiter<Void, Void> waiter) {
+        return set;
     }
 
     private GuardTimeoutException timeoutException(Duration timeout) {
@@ -130,32 +120,19 @@ final class LocalEvent implements Event, WaitOwner<Void> {
 
     /** Async grants only: a blocking waiter reports its own wait once {@code await} returns. */
     @Override
-    public Void granted(Waiter<Void> waiter) {
+    public Void granted(Waiter<Void, Void> waiter) {
         probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
         return null;
     }
 
     @Override
-    public void abandon(Waiter<Void> waiter, Outcome outcome) {
-        lock.lock();
-        try {
-            waiters.remove(waiter);
-        } finally {
-            lock.unlock();
-        }
+    public void ended(Waiter<Void, Void> waiter, Outcome outcome) {
         probe.waitEnded(waiter.arrivedAt, outcome);
     }
 
     @Override
     public Snapshot snapshot() {
-        int waiting;
-        lock.lock();
-        try {
-            waiting = waiters.size();
-        } finally {
-            lock.unlock();
-        }
-        return new Snapshot(name, Kind.EVENT, waiting, set ? 1 : 0, 1, List.of());
+        return new Snapshot(name, Kind.EVENT, waiters.waiting(), set ? 1 : 0, 1, List.of());
     }
 
     @Override

@@ -27,27 +27,17 @@ final class LocalLock extends PermitPrimitive implements Lock {
         }
     }
     /** Waits of condition waiters re-acquiring the lock: granted into their suspended permit, not a new one. */
-    private final WaitOwner<Void> reacquirer = new WaitOwner<>() {
+    private final WaitOwner<Void, Void> reacquirer = new WaitOwner<>() {
         @Override
-        public Void granted(Waiter<Void> waiter) {
+        public Void granted(Waiter<Void, Void> waiter) {
             probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
             return null;
         }
 
+        /** Not expected: a re-acquisition is never withdrawn (it ignores interrupts, and its future is not exposed). */
         @Override
-        public void abandon(Waiter<Void> waiter, Outcome outcome) {
-            sync.remove(waiter);
+        public void ended(Waiter<Void, Void> waiter, Outcome outcome) {
             probe.waitEnded(waiter.arrivedAt, outcome);
-        }
-
-        @Override
-        public boolean claim(Waiter<Void> waiter) {
-            return sync.claim(waiter);
-        }
-
-        @Override
-        public boolean claimBeforePark(Waiter<Void> waiter) {
-            return sync.claimBeforePark(waiter);
         }
     };
 
@@ -112,8 +102,8 @@ final class LocalLock extends PermitPrimitive implements Lock {
     void reacquire(HeldPermit permit) {
         long arrivedAt = probe.arrive();
         if (!sync.tryAcquire(1)) {
-            BlockingWaiter<Void> waiter = new BlockingWaiter<>(reacquirer, 1, arrivedAt);
-            if (!sync.acquireOrEnqueue(waiter)) {
+            BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(sync.waiters(), reacquirer, 1, null, arrivedAt);
+            if (!sync.waiters().enqueue(waiter)) {
                 waiter.awaitUninterruptibly();
             }
         }
@@ -127,8 +117,8 @@ final class LocalLock extends PermitPrimitive implements Lock {
             reinstate(permit, false);
             return CompletableFuture.completedFuture(null);
         }
-        AsyncWaiter<Void> waiter = new AsyncWaiter<>(reacquirer, 1, arrivedAt);
-        if (sync.acquireOrEnqueue(waiter)) {
+        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(sync.waiters(), reacquirer, 1, null, arrivedAt);
+        if (sync.waiters().enqueue(waiter)) {
             reinstate(permit, false);
             return CompletableFuture.completedFuture(null);
         }

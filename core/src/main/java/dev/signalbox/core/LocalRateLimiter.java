@@ -1,12 +1,10 @@
 package dev.signalbox.core;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,26 +16,28 @@ import java.util.function.LongSupplier;
  * {@code per / limit} reduced by their greatest common divisor. So there is no rounding drift,
  * and a wait is {@code ceil(deficit / ticksPerNano)} nanoseconds, exactly.
  *
- * <p>Under {@code lock}: {@code tokens} (ticks in the bucket, never negative, at most a full
- * bucket once waiters are served), {@code lastRefill}, and the FIFO list of waiting reservations
- * whose amounts sum to {@code reserved}. The reservations are the debt: a call arriving now owes
- * {@code (reserved + permits) * tokenTicks - tokens} ticks and is due when the refill has paid
- * them. That due time is decided at arrival and compared with the timeout, so a call that would
- * wait too long is rejected at once, with the wait as its retry-after (Guava's reservation model).
+ * <p>Under the lock of a {@link WaitQueue}: {@code tokens} (ticks in the bucket, never negative, at
+ * most a full bucket once waiters are served), {@code lastRefill}, and the FIFO {@link WaitList} of
+ * waiting reservations whose amounts sum to {@code reserved}. The reservations are the debt: a call
+ * arriving now owes {@code (reserved + permits) * tokenTicks - tokens} ticks and is due when the
+ * refill has paid them. That due time is decided at arrival and compared with the timeout, so a
+ * call that would wait too long is rejected at once, with the wait as its retry-after (Guava's
+ * reservation model). With three outcomes (now, queued, rejected), {@link #reserve} decides and
+ * queues under the lock itself rather than through {@link WaitList#enqueue}.
  *
  * <p>Every operation first refills the bucket to now and grants the waiters at the head whose
  * tokens are there (in order: the head blocks the ones behind it), then caps the bucket. The cap
  * never clips while anyone waits (the head always asks for no more than the bucket holds), so the
  * bucket behaves exactly as if every grant had happened at its due time. A withdrawn reservation
- * leaves the list and the debt shrinks: no token was taken, so nothing is given back and nothing
- * can be over-admitted; the waiters behind it simply become due earlier.
+ * leaves the list and the debt shrinks ({@link #withdrawn}): no token was taken, so nothing is given
+ * back and nothing can be over-admitted; the waiters behind it simply become due earlier.
  *
  * <p>Who delivers a grant: one timer on the {@link Timeouts} scheduler, armed for the head's due
  * time (async waiters park no thread); a blocking waiter also parks until its own due time and
  * then refills itself, so it never depends on the timer being punctual. A grant flips the waiter
  * to GRANTED under the lock; its thread is unparked, or its future completed, after unlocking.
  */
-final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
+final class LocalRateLimiter implements RateLimiter, WaitOwner<Void, Void>, WaitPolicy<Waiter<Void, Void>> {
 
     /** Park this long if a due waiter somehow finds itself not granted (not expected; avoids spinning). */
     private static final long RECHECK_NANOS = 1_000_000L;
@@ -51,16 +51,15 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
     private final LongSupplier clock;
     private final Probe probe;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    // Guarded by lock.
-    private final WaitList waiters = new WaitList();
+    private final WaitQueue queue = new WaitQueue();
+    // Guarded by the queue's lock.
+    private final WaitList<Waiter<Void, Void>> waiters = new WaitList<>(queue, this);
     private long tokens;
     private long lastRefill;
     private long reserved;
     private Runnable armedTimer;
     private ScheduledFuture<?> armedTimerFuture;
     private long armedFor;
-    private List<Waiter<?>> toWake;
 
     LocalRateLimiter(String name, int limit, Duration per, PrimitiveListener listener, LongSupplier nanoClock) {
         this.name = Names.require(name);
@@ -139,7 +138,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
     public void acquire(int permits, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         checkPermits(permits);
-        BlockingWaiter<Void> waiter = new BlockingWaiter<>(this, permits, probe.arriveAtOnce());
+        BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(waiters, this, permits, null, probe.arriveAtOnce());
         long waitNanos = reserve(permits, waiter, timeoutNanos);
         if (waitNanos > timeoutNanos) {
             throw rejected(waiter, waitNanos);
@@ -154,7 +153,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
     public CompletableFuture<Void> acquireAsync(int permits, Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
         checkPermits(permits);
-        AsyncWaiter<Void> waiter = new AsyncWaiter<>(this, permits, probe.arriveAtOnce());
+        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(waiters, this, permits, null, probe.arriveAtOnce());
         long waitNanos = reserve(permits, waiter, timeoutNanos);
         if (waitNanos > timeoutNanos) {
             return CompletableFuture.failedFuture(rejected(waiter, waitNanos));
@@ -170,8 +169,9 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
      * Takes the tokens now (returns 0); or, when they will be due within {@code timeoutNanos},
      * enqueues {@code waiter} (returns the wait); or does nothing (returns a wait above the timeout).
      */
-    private long reserve(int permits, Waiter<Void> waiter, long timeoutNanos) {
-        return locked(() -> {
+    private long reserve(int permits, Waiter<Void, Void> waiter, long timeoutNanos) {
+        queue.lock();
+        try {
             refillLocked();
             long waitNanos = waitLocked(permits);
             if (waitNanos == 0L) {
@@ -185,20 +185,22 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
                 armTimerLocked(headDueLocked());
             }
             return waitNanos;
-        });
+        } finally {
+            queue.unlock();
+        }
     }
 
     /**
      * Reports the end of {@code waiter}'s wait on this limiter's clock: 0 for a call decided at once
      * (no clock read), else from the reservation that queued it.
      */
-    private void reportWaitEnded(Waiter<Void> waiter, Outcome outcome) {
+    private void reportWaitEnded(Waiter<Void, Void> waiter, Outcome outcome) {
         if (probe.on) {
             probe.waitEndedAt(waiter.arrivedAt, waiter.arrivedAt == Probe.AT_ONCE ? 0L : clock.getAsLong(), outcome);
         }
     }
 
-    private RateLimitExceededException rejected(Waiter<Void> waiter, long waitNanos) {
+    private RateLimitExceededException rejected(Waiter<Void, Void> waiter, long waitNanos) {
         reportWaitEnded(waiter, Outcome.REJECTED);
         return new RateLimitExceededException(name, Duration.ofNanos(waitNanos));
     }
@@ -207,13 +209,12 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
      * Parks until granted. The grant is due {@code waitNanos} after the reservation (sooner if a
      * waiter ahead withdraws); at that time this thread refills the bucket itself, which grants it.
      */
-    private void awaitGrant(BlockingWaiter<Void> waiter, long waitNanos) throws InterruptedException {
+    private void awaitGrant(BlockingWaiter<Void, Void> waiter, long waitNanos) throws InterruptedException {
         long dueAt = clock.getAsLong() + waitNanos;
         boolean interruptedAfterGrant = false;
         while (!waiter.isGranted()) {
             if (Thread.interrupted()) {
-                if (waiter.cancel()) {
-                    abandon(waiter, Outcome.INTERRUPTED);
+                if (waiter.withdraw(Outcome.INTERRUPTED)) {
                     throw new InterruptedException();
                 }
                 interruptedAfterGrant = true;
@@ -235,20 +236,20 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
 
     /** Async grants only: a blocking waiter reports its own grant when it wakes. */
     @Override
-    public Void granted(Waiter<Void> waiter) {
+    public Void granted(Waiter<Void, Void> waiter) {
         reportWaitEnded(waiter, Outcome.ACQUIRED);
         return null;
     }
 
+    /** Under the lock: a reservation was withdrawn; the waiters behind it owe less now, and some may be due already. */
     @Override
-    public void abandon(Waiter<Void> waiter, Outcome outcome) {
-        locked(() -> {
-            if (waiters.remove(waiter)) {
-                reserved -= waiter.amount;
-            }
-            refillLocked(); // the waiters behind it owe less now: some may be due already
-            return 0L;
-        });
+    public void withdrawn(Waiter<Void, Void> waiter, boolean wasHead, Outcome outcome) {
+        reserved -= waiter.amount;
+        refillLocked();
+    }
+
+    @Override
+    public void ended(Waiter<Void, Void> waiter, Outcome outcome) {
         reportWaitEnded(waiter, outcome);
     }
 
@@ -256,8 +257,8 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
 
     /**
      * Under the lock: adds the ticks earned since the last refill, grants the head waiters whose
-     * tokens are there (queued in {@code toWake}), caps the bucket, and re-arms (or disarms) the
-     * timer for the new head.
+     * tokens are there (woken when the lock is released), caps the bucket, and re-arms (or disarms)
+     * the timer for the new head.
      */
     private void refillLocked() {
         long now = clock.getAsLong();
@@ -266,20 +267,13 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
             tokens = saturatedAdd(tokens, saturatedMultiply(elapsed, ticksPerNano));
             lastRefill = now;
         }
-        Waiter<?> head;
+        Waiter<Void, Void> head;
         while ((head = waiters.peek()) != null && tokens >= head.amount * tokenTicks) {
-            waiters.remove(head);
             reserved -= head.amount;
-            @SuppressWarnings("unchecked")
-            Waiter<Void> due = (Waiter<Void>) head;
-            if (due.grant(null)) {
+            if (queue.grant(head)) {
                 tokens -= head.amount * tokenTicks;
-                if (toWake == null) {
-                    toWake = new ArrayList<>(4);
-                }
-                toWake.add(head);
             }
-            // else: it is withdrawing right now and took nothing; abandon() finds it already unlinked.
+            // else: it is withdrawing right now and took nothing; its withdrawal finds it already unlinked.
         }
         if (tokens > capacityTicks) {
             tokens = capacityTicks;
@@ -289,27 +283,6 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
         } else {
             armTimerLocked(headDueLocked());
         }
-    }
-
-    /**
-     * Runs {@code action} under the lock, then wakes the waiters it granted once the lock is free
-     * (never unpark a thread or complete a future while holding it).
-     */
-    private long locked(LongSupplier action) {
-        long result;
-        List<Waiter<?>> granted;
-        lock.lock();
-        try {
-            result = action.getAsLong();
-        } finally {
-            granted = toWake;
-            toWake = null;
-            lock.unlock();
-        }
-        if (granted != null) {
-            Wakeups.wakeAll(granted);
-        }
-        return result;
     }
 
     /** Nanoseconds until a call for {@code permits} arriving now would be granted; 0 when now. */
@@ -352,22 +325,26 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
     }
 
     private void onTimer(Runnable timer) {
-        locked(() -> {
+        queue.lock();
+        try {
             if (armedTimer == timer) {
                 armedTimer = null;
                 armedTimerFuture = null;
             }
             refillLocked();
-            return 0L;
-        });
+        } finally {
+            queue.unlock();
+        }
     }
 
     /** Brings the bucket up to now and delivers the grants that are due (the timer's job; tests call it too). */
     void refill() {
-        locked(() -> {
+        queue.lock();
+        try {
             refillLocked();
-            return 0L;
-        });
+        } finally {
+            queue.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- queries
@@ -375,38 +352,40 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void> {
     @Override
     public Duration timeUntilAvailable(int permits) {
         checkPermits(permits);
-        return Duration.ofNanos(locked(() -> {
+        queue.lock();
+        try {
             refillLocked();
-            return waitLocked(permits);
-        }));
+            return Duration.ofNanos(waitLocked(permits));
+        } finally {
+            queue.unlock();
+        }
     }
 
     @Override
     public int availableTokens() {
-        return (int) locked(() -> {
+        queue.lock();
+        try {
             refillLocked();
-            return waiters.isEmpty() ? tokens / tokenTicks : 0L;
-        });
+            return (int) (waiters.isEmpty() ? tokens / tokenTicks : 0L);
+        } finally {
+            queue.unlock();
+        }
     }
 
     @Override
     public boolean isIdle() {
-        return locked(() -> {
+        queue.lock();
+        try {
             refillLocked();
-            return waiters.isEmpty() && tokens == capacityTicks ? 1L : 0L;
-        }) == 1L;
+            return waiters.isEmpty() && tokens == capacityTicks;
+        } finally {
+            queue.unlock();
+        }
     }
 
     @Override
     public Snapshot snapshot() {
-        int waiting;
-        lock.lock();
-        try {
-            waiting = waiters.size();
-        } finally {
-            lock.unlock();
-        }
-        return new Snapshot(name, kind(), waiting, 0, limit, List.of());
+        return new Snapshot(name, kind(), waiters.waiting(), 0, limit, List.of());
     }
 
     private void checkPermits(int permits) {

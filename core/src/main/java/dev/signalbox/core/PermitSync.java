@@ -2,14 +2,15 @@ package dev.signalbox.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
  * The engine under {@link Lock}, {@link Semaphore} and {@link ResourcePool}: a counting semaphore
- * with multi-permit requests, a lock-free fast path, and either ordering of {@link Fairness}.
+ * with multi-permit requests, a lock-free fast path, and either ordering of {@link Fairness}. Its
+ * wait list, {@code lock} and the delivery of grants are the {@link WaitQueue} framework's; this
+ * class is the {@link WaitPolicy} of that list: the state word, and what admitting a waiter
+ * ({@link #admit}), serving after a release ({@link #serve}) and after a withdrawal
+ * ({@link #withdrawn}) mean.
  *
  * <h2>State</h2>
  * One word, {@code state}, holds the available permits and three flags:
@@ -57,7 +58,7 @@ import java.util.function.LongSupplier;
  * the head holds back the smaller ones behind it (in FIFO mode, also the newcomers; in barging
  * mode, newcomers only until it starves).
  */
-final class PermitSync implements WaitEngine {
+final class PermitSync implements WaitEngine, WaitPolicy<Waiter<?, ?>> {
 
     private static final long QUEUED = 1L << 62;
     private static final long HANDOFF = 1L << 61;
@@ -78,8 +79,9 @@ final class PermitSync implements WaitEngine {
     private final long handOffAfterNanos;
     /** {@link System#nanoTime()}; a test may drive time itself. */
     private final LongSupplier clock;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final WaitList waiters = new WaitList();
+    /** {@code lock} of the class comment. */
+    private final WaitQueue queue = new WaitQueue();
+    private final WaitList<Waiter<?, ?>> waiters = new WaitList<>(queue, this);
     /** Guarded by {@code lock}: when the current (or last) hand-off began, and when the last one ended. */
     private long handOffStartedAt;
     private long handOffEndedAt;
@@ -115,35 +117,35 @@ final class PermitSync implements WaitEngine {
         }
     }
 
+    @Override
+    public WaitList<Waiter<?, ?>> waiters() {
+        return waiters;
+    }
+
     /**
-     * Under the lock: takes {@code w.amount} permits at once if {@link #tryAcquire} could (returns
-     * true), or appends {@code w} to the wait list (returns false).
+     * Under the lock ({@link WaitList#enqueue}): takes {@code w.amount} permits at once if
+     * {@link #tryAcquire} could (returns true); else sets QUEUED (and, in FIFO mode, HANDOFF) for
+     * the waiter about to be appended (returns false).
      */
     @Override
-    public boolean acquireOrEnqueue(Waiter<?> w) {
-        lock.lock();
-        try {
-            for (;;) {
-                long s = state;
-                if ((s & HANDOFF) == 0 && (s & PERMITS) >= w.amount) {
-                    if (STATE.compareAndSet(this, s, s - w.amount)) {
-                        return true;
-                    }
+    public boolean admit(Waiter<?, ?> w) {
+        for (;;) {
+            long s = state;
+            if ((s & HANDOFF) == 0 && (s & PERMITS) >= w.amount) {
+                if (STATE.compareAndSet(this, s, s - w.amount)) {
+                    return true;
+                }
+                continue;
+            }
+            w.queuedAt = handOffAfterNanos == 0L ? 0L : clock.getAsLong();
+            if ((s & QUEUED) == 0) {
+                // First waiter: it becomes the head with the permits short of its request.
+                boolean handOff = handOffAfterNanos == 0L; // a fresh waiter starves at once only in FIFO mode
+                if (!STATE.compareAndSet(this, s, s | QUEUED | (handOff ? HANDOFF : 0L))) {
                     continue;
                 }
-                w.queuedAt = handOffAfterNanos == 0L ? 0L : clock.getAsLong();
-                if ((s & QUEUED) == 0) {
-                    // First waiter: it becomes the head with the permits short of its request.
-                    boolean handOff = handOffAfterNanos == 0L; // a fresh waiter starves at once only in FIFO mode
-                    if (!STATE.compareAndSet(this, s, s | QUEUED | (handOff ? HANDOFF : 0L))) {
-                        continue;
-                    }
-                }
-                waiters.add(w);
-                return false;
             }
-        } finally {
-            lock.unlock();
+            return false;
         }
     }
 
@@ -158,21 +160,20 @@ final class PermitSync implements WaitEngine {
                 }
                 continue;
             }
-            List<Waiter<?>> wake = null;
-            lock.lock();
+            boolean served = false;
+            queue.lock();
             try {
                 // The waiters may have left, or the head been woken, before we got the lock; the
                 // fast path is then right again (and a plain write here could lose its updates).
                 long locked = state;
                 if ((locked & QUEUED) != 0 && (locked & SIGNALLED) == 0) {
-                    wake = new ArrayList<>(2);
-                    serve(n, wake);
+                    serve(n);
+                    served = true;
                 }
             } finally {
-                lock.unlock();
+                queue.unlock();
             }
-            if (wake != null) {
-                Wakeups.wakeAll(wake);
+            if (served) {
                 return;
             }
         }
@@ -184,7 +185,7 @@ final class PermitSync implements WaitEngine {
      * SIGNALLED, so releases meanwhile need not wake it.
      */
     @Override
-    public boolean claim(Waiter<?> w) {
+    public boolean claim(Waiter<?, ?> w) {
         return claim(w, false);
     }
 
@@ -194,11 +195,11 @@ final class PermitSync implements WaitEngine {
      * starving turns HANDOFF on.
      */
     @Override
-    public boolean claimBeforePark(Waiter<?> w) {
+    public boolean claimBeforePark(Waiter<?, ?> w) {
         return claim(w, true);
     }
 
-    private boolean claim(Waiter<?> w, boolean parking) {
+    private boolean claim(Waiter<?, ?> w, boolean parking) {
         if (w.isGranted()) {
             return true;
         }
@@ -206,8 +207,7 @@ final class PermitSync implements WaitEngine {
         if ((s & HANDOFF) != 0 || ((s & PERMITS) < w.amount && (!parking || (s & SIGNALLED) == 0))) {
             return false; // nothing to take, and nothing to clear: a later release or grant wakes it
         }
-        List<Waiter<?>> wake = null;
-        lock.lock();
+        queue.lock();
         try {
             if (w.isGranted()) {
                 return true;
@@ -224,10 +224,8 @@ final class PermitSync implements WaitEngine {
                     if (!STATE.compareAndSet(this, s, (s - w.amount) & ~SIGNALLED)) {
                         continue;
                     }
-                    waiters.remove(w);
-                    w.grant(null); // only this thread could have cancelled it, and nobody else grants it now
-                    wake = new ArrayList<>(2);
-                    serve(0, wake);
+                    queue.grantClaimed(w); // only this thread could withdraw it, and nobody else grants it now
+                    serve(0);
                     return true;
                 }
                 if (!parking) {
@@ -243,31 +241,20 @@ final class PermitSync implements WaitEngine {
                 }
             }
         } finally {
-            lock.unlock();
-            if (wake != null) {
-                Wakeups.wakeAll(wake);
-            }
+            queue.unlock();
         }
     }
 
-    /** Unlinks a waiter that gave up; the waiter behind it may now be served. */
+    /** Under the lock, after a waiter that gave up was unlinked: when it was the head, the waiter behind it may now be served. */
     @Override
-    public void remove(Waiter<?> w) {
-        List<Waiter<?>> wake = new ArrayList<>(2);
-        lock.lock();
-        try {
-            boolean wasHead = waiters.isHead(w);
-            if (waiters.remove(w) && wasHead) {
-                long s;
-                do {
-                    s = state;
-                } while ((s & SIGNALLED) != 0 && !STATE.compareAndSet(this, s, s & ~SIGNALLED));
-                serve(0, wake);
-            }
-        } finally {
-            lock.unlock();
+    public void withdrawn(Waiter<?, ?> w, boolean wasHead, Outcome outcome) {
+        if (wasHead) {
+            long s;
+            do {
+                s = state;
+            } while ((s & SIGNALLED) != 0 && !STATE.compareAndSet(this, s, s & ~SIGNALLED));
+            serve(0);
         }
-        Wakeups.wakeAll(wake);
     }
 
     /**
@@ -275,12 +262,12 @@ final class PermitSync implements WaitEngine {
      * invariant holds again: grants it (in hand-off mode, or when it is async), wakes it to compete
      * (blocking, barging mode), or leaves it waiting when the permits do not cover it. Switches
      * HANDOFF on or off for the head it ends with, and clears the flags once nobody waits. The
-     * waiters to wake are added to {@code wake}, for after the lock.
+     * waiters it grants or wakes are woken when the lock is released.
      */
-    private void serve(long extra, List<Waiter<?>> wake) {
+    private void serve(long extra) {
         for (;;) {
             long s = state;
-            Waiter<?> head = waiters.peek();
+            Waiter<?, ?> head = waiters.peek();
             if (head == null) {
                 if (STATE.compareAndSet(this, s, (s & PERMITS) + extra)) {
                     return;
@@ -295,7 +282,7 @@ final class PermitSync implements WaitEngine {
                 s |= HANDOFF;
             }
             if ((s & HANDOFF) != 0) {
-                handOff((s & PERMITS) + extra, wake);
+                handOff((s & PERMITS) + extra);
                 return;
             }
             long available = (s & PERMITS) + extra;
@@ -307,7 +294,7 @@ final class PermitSync implements WaitEngine {
             }
             if (head.hasOwnThread()) {
                 if (STATE.compareAndSet(this, s, (s + extra) | SIGNALLED)) {
-                    wake.add(head);
+                    queue.wakeWhenUnlocked(head);
                     return;
                 }
                 continue;
@@ -316,11 +303,8 @@ final class PermitSync implements WaitEngine {
                 continue;
             }
             extra = 0;
-            waiters.remove(head);
-            if (head.grant(null)) {
-                wake.add(head);
-            } else {
-                extra = head.amount; // it gave up meanwhile (its own removal finds it unlinked): its permits go on
+            if (!queue.grant(head)) {
+                extra = head.amount; // it gave up meanwhile (its own withdrawal finds it unlinked): its permits go on
             }
         }
     }
@@ -330,13 +314,11 @@ final class PermitSync implements WaitEngine {
      * head waiters from {@code available} permits in order, then stores the rest, keeping HANDOFF
      * while the new head is one of the waiters the hand-off began for.
      */
-    private void handOff(long available, List<Waiter<?>> wake) {
-        Waiter<?> head;
+    private void handOff(long available) {
+        Waiter<?, ?> head;
         while ((head = waiters.peek()) != null && head.amount <= available) {
-            waiters.remove(head);
-            if (head.grant(null)) {
+            if (queue.grant(head)) {
                 available -= head.amount;
-                wake.add(head);
             }
             // else: it gave up and will unlink itself (already done here); its permits stay with us.
         }
@@ -358,7 +340,7 @@ final class PermitSync implements WaitEngine {
      * Restarting the count bounds each waiter's wait by the threshold plus two rounds of hand-off.
      */
 
-    private boolean starving(Waiter<?> head) {
+    private boolean starving(Waiter<?, ?> head) {
         if (handOffAfterNanos == 0L) {
             return true;
         }
@@ -366,7 +348,7 @@ final class PermitSync implements WaitEngine {
         return clock.getAsLong() - since >= handOffAfterNanos;
     }
 
-    private boolean queuedBeforeHandOff(Waiter<?> head) {
+    private boolean queuedBeforeHandOff(Waiter<?, ?> head) {
         return handOffAfterNanos == 0L || head.queuedAt - handOffStartedAt <= 0L;
     }
 
@@ -395,21 +377,11 @@ final class PermitSync implements WaitEngine {
      * moves between locked sections, never inside one (each reads the clock more than once).
      */
     void holdingLock(Runnable action) {
-        lock.lock();
+        queue.lock();
         try {
             action.run();
         } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public int waiting() {
-        lock.lock();
-        try {
-            return waiters.size();
-        } finally {
-            lock.unlock();
+            queue.unlock();
         }
     }
 }

@@ -3,7 +3,8 @@ package dev.signalbox.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
+
+import dev.signalbox.spi.WithdrawableFuture;
 
 /**
  * One task of a {@link WorkerPool}: the callable, the future its submitter holds, and the state
@@ -63,10 +64,10 @@ final class PoolTask<T> {
             try {
                 result = callable.call();
             } catch (Throwable failure) {
-                future.completeExceptionallyByTask(failure);
+                future.ended(null, failure);
                 return;
             }
-            future.completeByTask(result);
+            future.ended(result, null);
         } finally {
             finish();
         }
@@ -107,11 +108,12 @@ final class PoolTask<T> {
     }
 
     /**
-     * The future handed to the submitter. {@code cancel(false)} keeps a queued task from ever
-     * running; {@code cancel(true)} also interrupts it if it is running. A task whose future is
-     * already done (cancelled, or completed by its holder) when a worker reaches it is skipped.
+     * The future handed to the submitter; only the task's end completes it. {@code cancel(false)}
+     * (or {@code completeExceptionally}) keeps a queued task from ever running; {@code cancel(true)}
+     * also interrupts it if it is running. A task whose future is already done when a worker
+     * reaches it is skipped.
      */
-    static final class TaskFuture<T> extends CompletableFuture<T> {
+    static final class TaskFuture<T> extends WithdrawableFuture<T> {
 
         private final PoolTask<T> task;
 
@@ -120,25 +122,31 @@ final class PoolTask<T> {
         }
 
         @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                task.stop(mayInterruptIfRunning);
+        protected boolean withdraw(Throwable cause, boolean mayInterruptIfRunning) {
+            boolean ended = failByOwner(cause);
+            if (ended || isCancelled()) {
+                task.stop(cause == null && mayInterruptIfRunning);
             }
-            return cancelled;
+            return ended;
         }
 
         @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
+        protected String completedWhen() {
+            return "by the worker pool when the task ends";
         }
 
-        void completeByTask(T value) {
-            super.complete(value);
+        @Override
+        protected String withdrawnThing() {
+            return "the task";
         }
 
-        void completeExceptionallyByTask(Throwable failure) {
-            super.completeExceptionally(failure);
+        /** The task's end: its result, or (when {@code failure} is not null) its failure. */
+        void ended(T result, Throwable failure) {
+            if (failure == null) {
+                completeByOwner(result);
+            } else {
+                failByOwner(failure);
+            }
         }
     }
 }

@@ -2,13 +2,12 @@ package dev.signalbox.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The engine under {@link ReadWriteLock}: a writer-preferring, starvation-free read-write lock with
- * one FIFO wait list and lock-free fast paths.
+ * one FIFO wait list and lock-free fast paths. The wait list, {@code lock} and the delivery of
+ * grants are the {@link WaitQueue} framework's; this class is the list's {@link WaitPolicy}: the
+ * state word, admission ({@link #admit}), and {@link #dispatch} after a release or a withdrawal.
  *
  * <h2>Algorithm</h2>
  * One word, {@code state}, holds the number of readers holding the lock (low 32 bits), a WRITER bit
@@ -34,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * emptied meanwhile, falls back to the CAS. Why no wake-up is lost: a waiter sets QUEUED before it
  * parks, and a holder that sees QUEUED when leaving takes {@code lock}, so it finds the waiter.
  */
-final class ReadWriteSync implements WaitEngine {
+final class ReadWriteSync implements WaitEngine, WaitPolicy<Waiter<?, ?>> {
 
     /** {@link Waiter#amount} of a reader. */
     static final int READ = 0;
@@ -55,8 +54,9 @@ final class ReadWriteSync implements WaitEngine {
     }
 
     private volatile long state;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final WaitList waiters = new WaitList();
+    /** {@code lock} of the class comment. */
+    private final WaitQueue queue = new WaitQueue();
+    private final WaitList<Waiter<?, ?>> waiters = new WaitList<>(queue, this);
 
     /** What a hold of {@code mode} adds to {@code state}. */
     private static long weight(int mode) {
@@ -84,31 +84,30 @@ final class ReadWriteSync implements WaitEngine {
         }
     }
 
+    @Override
+    public WaitList<Waiter<?, ?>> waiters() {
+        return waiters;
+    }
+
     /**
-     * Under the lock: enters at once if nobody waits and {@code w}'s mode is admitted (returns true),
-     * or appends {@code w} to the wait list (returns false).
+     * Under the lock ({@link WaitList#enqueue}): enters at once if nobody waits and {@code w}'s
+     * mode is admitted (returns true); else makes sure QUEUED is set for the waiter about to be
+     * appended (returns false).
      */
     @Override
-    public boolean acquireOrEnqueue(Waiter<?> w) {
-        lock.lock();
-        try {
-            for (;;) {
-                long s = state;
-                if ((s & QUEUED) != 0) {
-                    break;
-                }
-                if (admits(w.amount, s)) {
-                    if (STATE.compareAndSet(this, s, s + weight(w.amount))) {
-                        return true;
-                    }
-                } else if (STATE.compareAndSet(this, s, s | QUEUED)) {
-                    break;
-                }
+    public boolean admit(Waiter<?, ?> w) {
+        for (;;) {
+            long s = state;
+            if ((s & QUEUED) != 0) {
+                return false;
             }
-            waiters.add(w);
-            return false;
-        } finally {
-            lock.unlock();
+            if (admits(w.amount, s)) {
+                if (STATE.compareAndSet(this, s, s + weight(w.amount))) {
+                    return true;
+                }
+            } else if (STATE.compareAndSet(this, s, s | QUEUED)) {
+                return false;
+            }
         }
     }
 
@@ -119,18 +118,16 @@ final class ReadWriteSync implements WaitEngine {
         if (releaseUnqueued(w)) {
             return;
         }
-        List<Waiter<?>> granted;
-        lock.lock();
+        queue.lock();
         try {
             // The list may have emptied since we looked: then the fast paths are live again.
             if (releaseUnqueued(w)) {
                 return;
             }
-            granted = dispatch(state - w);
+            dispatch(state - w);
         } finally {
-            lock.unlock();
+            queue.unlock();
         }
-        Wakeups.wakeAll(granted);
     }
 
     /** Subtracts {@code w} by CAS while QUEUED is clear; false once QUEUED is seen. */
@@ -146,43 +143,29 @@ final class ReadWriteSync implements WaitEngine {
         }
     }
 
-    /** Unlinks a waiter that gave up; if it was the head, the waiters it blocked may now enter. */
+    /** Under the lock, after a waiter that gave up was unlinked: if it was the head, the waiters it blocked may now enter. */
     @Override
-    public void remove(Waiter<?> w) {
-        List<Waiter<?>> granted = List.of();
-        lock.lock();
-        try {
-            boolean wasHead = waiters.isHead(w);
-            if (waiters.remove(w) && wasHead) {
-                granted = dispatch(state);
-            }
-        } finally {
-            lock.unlock();
+    public void withdrawn(Waiter<?, ?> w, boolean wasHead, Outcome outcome) {
+        if (wasHead) {
+            dispatch(state);
         }
-        Wakeups.wakeAll(granted);
     }
 
     /**
      * Under the lock, with QUEUED set: grants waiters from the head while they are admitted, given
-     * the holders in {@code s}, then stores the new holders and whether anyone still waits.
+     * the holders in {@code s}, then stores the new holders and whether anyone still waits. The
+     * granted waiters are woken when the lock is released.
      */
-    private List<Waiter<?>> dispatch(long s) {
+    private void dispatch(long s) {
         long holders = s & ~QUEUED;
-        List<Waiter<?>> granted = null;
-        Waiter<?> head;
+        Waiter<?, ?> head;
         while ((head = waiters.peek()) != null && admits(head.amount, holders)) {
-            waiters.remove(head);
-            if (head.grant(null)) {
+            if (queue.grant(head)) {
                 holders += weight(head.amount);
-                if (granted == null) {
-                    granted = new ArrayList<>(4);
-                }
-                granted.add(head);
             }
             // else: it gave up and will unlink itself (already done here); it takes nothing.
         }
         state = waiters.isEmpty() ? holders : holders | QUEUED;
-        return granted == null ? List.of() : granted;
     }
 
     int readHolders() {
@@ -193,13 +176,4 @@ final class ReadWriteSync implements WaitEngine {
         return (state & WRITER) != 0;
     }
 
-    @Override
-    public int waiting() {
-        lock.lock();
-        try {
-            return waiters.size();
-        } finally {
-            lock.unlock();
-        }
-    }
 }

@@ -8,12 +8,14 @@ import java.util.concurrent.CompletableFuture;
  * primitive built on one: {@link LocalLock}, {@link LocalSemaphore}, {@link LocalResourcePool} (on a
  * {@link PermitSync}) and {@link LocalReadWriteLock} (on a {@link ReadWriteSync}).
  * Each reports to the {@link Probe} exactly once per wait; what a caller receives once granted
- * (a {@link Permit}, a {@link Lease}) is the subclass's {@link #handOut}.
+ * (a {@link Permit}, a {@link Lease}) is the subclass's {@link #handOut}. A waiter's request is
+ * the leak trace of an async caller, sampled on the caller's thread (a blocking caller samples its
+ * own once granted, and its waiter carries none).
  *
  * @param <P> what a granted caller receives
  * @param <E> the engine
  */
-abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, WaitOwner<P> {
+abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, WaitOwner<P, String> {
 
     private final String name;
     final E sync;
@@ -49,8 +51,8 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
             throw new GuardTimeoutException(name, kind(), timeout);
         }
         arrivedAt = probe.now();
-        BlockingWaiter<P> waiter = new BlockingWaiter<>(this, amount, arrivedAt);
-        if (sync.acquireOrEnqueue(waiter) || waiter.await(timeoutNanos)) {
+        BlockingWaiter<P, String> waiter = new BlockingWaiter<>(sync.waiters(), this, amount, null, arrivedAt);
+        if (sync.waiters().enqueue(waiter) || waiter.await(timeoutNanos)) {
             return handOut(amount, arrivedAt, LeakDetection.sample(), true);
         }
         throw new GuardTimeoutException(name, kind(), timeout);
@@ -77,10 +79,10 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
             return CompletableFuture.failedFuture(new GuardTimeoutException(name, kind(), timeout));
         }
         arrivedAt = probe.now();
-        AsyncWaiter<P> waiter = new AsyncWaiter<>(this, amount, arrivedAt);
-        waiter.attachment = LeakDetection.sample();
-        if (sync.acquireOrEnqueue(waiter)) {
-            return CompletableFuture.completedFuture(handOut(amount, arrivedAt, (String) waiter.attachment, false));
+        // The request is the leak trace: taken here, on the caller's thread, not where the grant is delivered.
+        AsyncWaiter<P, String> waiter = new AsyncWaiter<>(sync.waiters(), this, amount, LeakDetection.sample(), arrivedAt);
+        if (sync.waiters().enqueue(waiter)) {
+            return CompletableFuture.completedFuture(handOut(amount, arrivedAt, waiter.request, false));
         }
         waiter.armTimeout(timeoutNanos, () -> new GuardTimeoutException(name, kind(), timeout));
         return waiter.future;
@@ -88,23 +90,12 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
 
     /** Async grants only: blocking waiters hand out their own result once {@code await} returns. */
     @Override
-    public final P granted(Waiter<P> waiter) {
-        return handOut(waiter.amount, waiter.arrivedAt, (String) waiter.attachment, false);
+    public final P granted(Waiter<P, String> waiter) {
+        return handOut(waiter.amount, waiter.arrivedAt, waiter.request, false);
     }
 
     @Override
-    public final boolean claim(Waiter<P> waiter) {
-        return sync.claim(waiter);
-    }
-
-    @Override
-    public final boolean claimBeforePark(Waiter<P> waiter) {
-        return sync.claimBeforePark(waiter);
-    }
-
-    @Override
-    public final void abandon(Waiter<P> waiter, Outcome outcome) {
-        sync.remove(waiter);
+    public final void ended(Waiter<P, String> waiter, Outcome outcome) {
         probe.waitEnded(waiter.arrivedAt, outcome);
     }
 }

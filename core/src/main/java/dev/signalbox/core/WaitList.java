@@ -1,19 +1,62 @@
 package dev.signalbox.core;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An intrusive FIFO list of {@link Waiter}s: O(1) append, O(1) removal from anywhere (a cancelled
- * waiter in the middle), no allocation per node. Not thread-safe: its owner guards it with a lock.
+ * One FIFO list of {@link Waiter}s of a {@link WaitQueue}, with the {@link WaitPolicy} that says
+ * what admitting one of them and withdrawing one mean for the primitive. Intrusive: O(1) append,
+ * O(1) removal from anywhere (a waiter that gave up in the middle), no allocation per node.
+ *
+ * <p>{@link #enqueue}, {@link #admitNow}, {@link #unlinkWithdrawn} and {@link #waiting} take the
+ * queue's lock themselves, and the claims run without it; every other method runs under the lock,
+ * taken by the caller.
+ *
+ * @param <W> the waiters it holds: a primitive whose policy reads a request or hands out a value
+ *     types them; an engine that only counts amounts takes any {@code Waiter<?, ?>}
  */
-final class WaitList {
+final class WaitList<W extends Waiter<?, ?>> {
 
-    private Waiter<?> head;
-    private Waiter<?> tail;
+    final WaitQueue queue;
+    private final WaitPolicy<W> policy;
+    private Waiter<?, ?> head;
+    private Waiter<?, ?> tail;
     private int size;
 
-    void add(Waiter<?> w) {
+    WaitList(WaitQueue queue, WaitPolicy<W> policy) {
+        this.queue = queue;
+        this.policy = policy;
+    }
+
+    /**
+     * Under the queue's lock: admits {@code w} now if the policy lets it have what it asks for
+     * (returns true), else appends it (returns false). The grants the admission made (a put handing
+     * its item to a waiting taker) are delivered once the lock is released.
+     */
+    boolean enqueue(W w) {
+        queue.lock();
+        try {
+            if (policy.admit(w)) {
+                return true;
+            }
+            add(w);
+            return false;
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    /** Under the queue's lock: admits {@code w} now if the policy lets it (true); never queues it. */
+    boolean admitNow(W w) {
+        queue.lock();
+        try {
+            return policy.admit(w);
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    /** Appends {@code w}; for a primitive that decides itself, under the queue's lock, whether a call queues. */
+    void add(W w) {
         w.prev = tail;
         w.next = null;
         if (tail == null) {
@@ -26,7 +69,7 @@ final class WaitList {
     }
 
     /** Unlinks {@code w}; false when it was not (or no longer) in the list. */
-    boolean remove(Waiter<?> w) {
+    boolean remove(Waiter<?, ?> w) {
         if (!contains(w)) {
             return false;
         }
@@ -47,32 +90,60 @@ final class WaitList {
     }
 
     /** A linked waiter is the head or has a predecessor; an unlinked one has neither (remove clears its links). */
-    private boolean contains(Waiter<?> w) {
+    private boolean contains(Waiter<?, ?> w) {
         return w.prev != null || head == w;
     }
 
     /**
-     * Unlinks waiters from the head and grants them (with no value) until {@code max} are granted or
-     * the list is empty; waiters that gave up meanwhile are unlinked and skipped. Returns the granted
-     * ones, to wake once the owner's lock is released.
+     * By {@link Waiter#withdraw}, whose CAS won: under the queue's lock, unlinks {@code w} (unless a
+     * granter already did, whose grant then failed) and lets the policy serve the waiters behind
+     * it. Returns the waiters that served, to wake once the withdrawal has been reported.
      */
-    List<Waiter<?>> grantFromHead(int max) {
-        List<Waiter<?>> granted = new ArrayList<>(Math.min(max, size));
-        Waiter<?> w;
-        while (granted.size() < max && (w = head) != null) {
-            remove(w);
-            if (w.grant(null)) {
-                granted.add(w);
+    List<Waiter<?, ?>> unlinkWithdrawn(W w, Outcome outcome) {
+        queue.lock();
+        try {
+            boolean wasHead = head == w;
+            if (remove(w)) {
+                policy.withdrawn(w, wasHead, outcome);
+            }
+        } catch (RuntimeException | Error e) {
+            queue.unlock();
+            throw e;
+        }
+        return queue.unlockDeferringWakeups();
+    }
+
+    /**
+     * Grants waiters from the head (with no value) until {@code max} are granted or the list is
+     * empty; waiters that gave up meanwhile are unlinked and skipped. Returns how many were granted.
+     */
+    int grantFromHead(int max) {
+        int granted = 0;
+        W w;
+        while (granted < max && (w = peek()) != null) {
+            if (queue.grant(w)) {
+                granted++;
             }
         }
         return granted;
     }
 
-    Waiter<?> peek() {
-        return head;
+    /** See {@link WaitPolicy#claim}; called by a blocking waiter's own thread, without the lock. */
+    boolean claim(W w) {
+        return policy.claim(w);
     }
 
-    boolean isHead(Waiter<?> w) {
+    /** See {@link WaitPolicy#claimBeforePark}; called by a blocking waiter's own thread, without the lock. */
+    boolean claimBeforePark(W w) {
+        return policy.claimBeforePark(w);
+    }
+
+    @SuppressWarnings("unchecked") // only W's are ever linked (add takes a W)
+    W peek() {
+        return (W) head;
+    }
+
+    boolean isHead(Waiter<?, ?> w) {
         return head == w;
     }
 
@@ -82,5 +153,15 @@ final class WaitList {
 
     int size() {
         return size;
+    }
+
+    /** For snapshots: how many wait now, read under the queue's lock. */
+    int waiting() {
+        queue.lock();
+        try {
+            return size;
+        } finally {
+            queue.unlock();
+        }
     }
 }

@@ -1,36 +1,22 @@
 package dev.signalbox.core;
 
-/** The primitive a {@link Waiter} waits in: what it receives when granted, and how it leaves when it gives up. */
-interface WaitOwner<T> {
+/**
+ * The caller's side of a {@link Waiter}: what it receives when granted, and how a wait that ended
+ * without a grant is reported. Called outside any lock.
+ *
+ * @param <T> what a granted caller receives
+ * @param <R> the waiter's request payload
+ */
+interface WaitOwner<T, R> {
 
     /**
-     * Called once per granted waiter, outside any lock, on the thread that delivers the grant:
-     * reports the wait and returns what the caller receives (a permit, an item).
+     * Called once per granted <em>async</em> waiter, on the thread that delivers the grant: reports
+     * the wait and returns what the caller's future completes with (a permit, an item). An
+     * exception thrown here fails the future instead (a barrier party whose generation broke).
+     * A blocking waiter's caller hands out its own result once its wait returns.
      */
-    T granted(Waiter<T> waiter);
+    T granted(Waiter<T, R> waiter);
 
-    /**
-     * The waiter won its {@link Waiter#cancel()}: unlink it (under the primitive's lock), let the
-     * waiters behind it move up, and report {@code outcome}.
-     */
-    void abandon(Waiter<T> waiter, Outcome outcome);
-
-    /**
-     * Called by a blocking waiter's own thread while it spins: true when it now holds what it
-     * waited for. By default that means it was granted; an engine that lets a woken waiter compete
-     * for free permits (a {@link Fairness#BARGING} {@link PermitSync}) may also let it take them
-     * here. False changes nothing.
-     */
-    default boolean claim(Waiter<T> waiter) {
-        return waiter.isGranted();
-    }
-
-    /**
-     * Called by a blocking waiter's own thread right before it parks: {@link #claim}, and when that
-     * fails, make sure that whoever frees something for the waiter wakes it (an engine that keeps a
-     * "woken and looking" mark for it clears the mark here). False: park.
-     */
-    default boolean claimBeforePark(Waiter<T> waiter) {
-        return waiter.isGranted();
-    }
+    /** The wait was withdrawn ({@code outcome}: a timeout, interrupt or cancellation) and the waiter unlinked: report it. */
+    void ended(Waiter<T, R> waiter, Outcome outcome);
 }

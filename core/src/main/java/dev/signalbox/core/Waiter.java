@@ -2,21 +2,26 @@ package dev.signalbox.core;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 
 /**
- * One caller waiting in a primitive's FIFO queue: a node of an intrusive {@link WaitList}.
+ * One caller waiting in a {@link WaitList}: a typed node of the {@link WaitQueue} framework.
  *
- * <p>Its {@code status} decides every race exactly once. The granter flips WAITING to GRANTED (under
- * the primitive's lock, after which it owns the duty to {@link #wake()} the waiter); a timeout,
- * interrupt or cancellation flips WAITING to CANCELLED (after which the waiter owns the duty to
- * unlink itself through {@link WaitOwner#abandon}). Whoever loses the CAS does nothing, so a grant
- * racing a cancellation can neither lose permits nor hand them out twice.
+ * <p>Its {@code status} decides every race exactly once. A granter flips WAITING to GRANTED, under
+ * the queue's lock, through {@link WaitQueue#grant} (which then wakes it once the lock is
+ * released); a timeout, interrupt or cancellation flips WAITING to CANCELLED through
+ * {@link #withdraw}, which then unlinks it and lets the primitive serve the waiters behind it.
+ * Whoever loses the CAS does nothing, so a grant racing a withdrawal can neither lose what was
+ * granted nor hand it out twice.
+ *
+ * @param <T> what a granted caller receives (a permit, an item, an index)
+ * @param <R> what the caller asks with, beyond {@link #amount} (an item to put, a leak trace, a party), or {@link Void}
  */
-abstract class Waiter<T> {
+abstract class Waiter<T, R> {
 
-    static final int WAITING = 0;
-    static final int GRANTED = 1;
-    static final int CANCELLED = 2;
+    private static final int WAITING = 0;
+    private static final int GRANTED = 1;
+    private static final int CANCELLED = 2;
 
     private static final VarHandle STATUS;
 
@@ -28,35 +33,40 @@ abstract class Waiter<T> {
         }
     }
 
-    final WaitOwner<T> owner;
+    /** The list it waits in, for its whole life. */
+    final WaitList<? super Waiter<T, R>> list;
+    final WaitOwner<T, R> owner;
     /** Primitive-specific request size: permits wanted, or a mode. */
     final int amount;
+    /** Primitive-specific request payload; null when there is none. */
+    final R request;
     /**
      * The owner's clock at arrival when the owner is timed, else 0 (or {@link Probe#AT_ONCE}). Set at
-     * construction, or by the owner under its lock before the waiter is queued (a rate limiter reads
-     * the clock once per call and stamps only the waiters that queue); published with the queue.
+     * construction, or by the owner under the queue's lock before the waiter is queued (a rate
+     * limiter reads the clock once per call and stamps only the waiters that queue); published with
+     * the queue.
      */
     long arrivedAt;
-    /** Primitive-specific payload: the item a putter offers, a leak trace, ... */
-    Object attachment;
 
-    // Guarded by the owner's lock.
-    Waiter<?> prev;
-    Waiter<?> next;
+    // Guarded by the queue's lock.
+    Waiter<?, ?> prev;
+    Waiter<?, ?> next;
     /** {@link System#nanoTime()} when queued, for engines that bound how long a waiter may be overtaken; else 0. */
     long queuedAt;
 
-    /** Written by the granter before the status CAS publishes it. */
+    /** Written by the granter (or by the admitting primitive) before the status CAS publishes it. */
     T value;
     private volatile int status;
 
-    Waiter(WaitOwner<T> owner, int amount, long arrivedAt) {
+    Waiter(WaitList<? super Waiter<T, R>> list, WaitOwner<T, R> owner, int amount, R request, long arrivedAt) {
+        this.list = list;
         this.owner = owner;
         this.amount = amount;
+        this.request = request;
         this.arrivedAt = arrivedAt;
     }
 
-    /** Called under the owner's lock. On success the caller must later call {@link #wake()}, outside the lock. */
+    /** Through {@link WaitQueue#grant}, under the queue's lock: WAITING to GRANTED, publishing {@code grantedValue}. */
     final boolean grant(T grantedValue) {
         value = grantedValue;
         if (STATUS.compareAndSet(this, WAITING, GRANTED)) {
@@ -66,9 +76,20 @@ abstract class Waiter<T> {
         return false;
     }
 
-    /** On success the caller must unlink this waiter through {@link WaitOwner#abandon}. */
-    final boolean cancel() {
-        return STATUS.compareAndSet(this, WAITING, CANCELLED);
+    /**
+     * Ends the wait without a grant (a timeout, interrupt or cancellation): WAITING to CANCELLED,
+     * then, outside any lock, unlinks this waiter and lets the primitive serve the ones behind it
+     * ({@link WaitPolicy#withdrawn}), reports {@code outcome} to the owner, and wakes whoever the
+     * withdrawal served. False, changing nothing, when the grant (or another withdrawal) came first.
+     */
+    boolean withdraw(Outcome outcome) {
+        if (!STATUS.compareAndSet(this, WAITING, CANCELLED)) {
+            return false;
+        }
+        List<Waiter<?, ?>> served = list.unlinkWithdrawn(this, outcome);
+        owner.ended(this, outcome);
+        Wakeups.wakeAll(served);
+        return true;
     }
 
     final boolean isWaiting() {
@@ -81,13 +102,13 @@ abstract class Waiter<T> {
 
     /**
      * Tells the waiter it was granted (unpark its thread or complete its future), or, for a waiter
-     * that {@link #hasOwnThread()}, that it may now compete for free permits. Never under a lock.
+     * that {@link #hasOwnThread()}, that it may now compete for what was freed. Never under a lock.
      */
     abstract void wake();
 
     /**
      * True for a blocking waiter: its thread can be woken to compete for free permits itself
-     * (through {@link WaitOwner#claim}), and waking it runs no caller code. False for an async
+     * (through {@link WaitPolicy#claim}), and waking it runs no caller code. False for an async
      * waiter: it must be granted, and waking it completes a future, which runs callbacks.
      */
     abstract boolean hasOwnThread();

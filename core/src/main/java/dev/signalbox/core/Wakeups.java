@@ -12,13 +12,13 @@ import java.util.List;
  */
 final class Wakeups {
 
-    private static final ThreadLocal<ArrayDeque<Waiter<?>>> PENDING = new ThreadLocal<>();
+    private static final ThreadLocal<ArrayDeque<Waiter<?, ?>>> PENDING = new ThreadLocal<>();
 
     private Wakeups() {
     }
 
     /** Wakes every waiter of {@code granted}, in order. Call outside any lock. */
-    static void wakeAll(List<? extends Waiter<?>> granted) {
+    static void wakeAll(List<? extends Waiter<?, ?>> granted) {
         if (granted.isEmpty()) {
             return;
         }
@@ -26,7 +26,7 @@ final class Wakeups {
             granted.get(0).wake(); // an unpark runs no caller code: nothing can recurse
             return;
         }
-        ArrayDeque<Waiter<?>> pending = PENDING.get();
+        ArrayDeque<Waiter<?, ?>> pending = PENDING.get();
         if (pending != null) {
             pending.addAll(granted);
             return;
@@ -34,17 +34,12 @@ final class Wakeups {
         pending = new ArrayDeque<>(granted);
         PENDING.set(pending);
         try {
-            Waiter<?> next;
+            Waiter<?, ?> next;
             while ((next = pending.poll()) != null) {
                 next.wake();
             }
         } finally {
             PENDING.remove();
         }
-    }
-
-    /** Wakes one waiter; see {@link #wakeAll(List)}. */
-    static void wake(Waiter<?> granted) {
-        wakeAll(List.of(granted));
     }
 }

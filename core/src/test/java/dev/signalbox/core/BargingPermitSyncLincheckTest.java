@@ -20,19 +20,8 @@ public class BargingPermitSyncLincheckTest {
 
     private final AtomicLong ticks = new AtomicLong();
     private final PermitSync sync = new PermitSync(2, THRESHOLD, ticks::get);
-    private final WaitOwner<Void> owner = new WaitOwner<>() {
-        @Override
-        public Void granted(Waiter<Void> waiter) {
-            return null;
-        }
-
-        @Override
-        public void abandon(Waiter<Void> waiter, Outcome outcome) {
-            sync.remove(waiter);
-        }
-    };
     /** The blocking waiter of the "blocker" group's thread, if it enqueued one. */
-    private BlockingWaiter<Void> blocking;
+    private BlockingWaiter<Void, Void> blocking;
 
     @Operation
     public boolean tryAcquire() {
@@ -47,12 +36,12 @@ public class BargingPermitSyncLincheckTest {
     /** Queues an async waiter for one permit (or takes it at once); it is granted inside a later call. */
     @Operation
     public boolean acquireAsync() {
-        return sync.acquireOrEnqueue(new AsyncWaiter<>(owner, 1, 0L));
+        return sync.waiters().enqueue(EngineWaiters.async(sync, 1));
     }
 
     @Operation
     public boolean acquireAsyncTwo() {
-        return sync.acquireOrEnqueue(new AsyncWaiter<>(owner, 2, 0L));
+        return sync.waiters().enqueue(EngineWaiters.async(sync, 2));
     }
 
     @Operation
@@ -68,8 +57,8 @@ public class BargingPermitSyncLincheckTest {
 
     @Operation(nonParallelGroup = "blocker")
     public boolean enqueueBlocking() {
-        blocking = new BlockingWaiter<>(owner, 1, 0L);
-        return sync.acquireOrEnqueue(blocking);
+        blocking = EngineWaiters.blocking(sync, 1);
+        return sync.waiters().enqueue(blocking);
     }
 
     /** What the blocking waiter's thread does while it spins. */
@@ -87,11 +76,7 @@ public class BargingPermitSyncLincheckTest {
     /** The blocking waiter's timeout or interrupt. */
     @Operation(nonParallelGroup = "blocker")
     public boolean giveUp() {
-        if (blocking != null && blocking.cancel()) {
-            sync.remove(blocking);
-            return true;
-        }
-        return false;
+        return blocking != null && blocking.withdraw(Outcome.TIMEOUT);
     }
 
     @Operation

@@ -219,29 +219,18 @@ class FairnessTest {
     void handOffServesTheWaitersQueuedWhenItBeganThenBargingResumes() {
         AtomicLong now = new AtomicLong();
         PermitSync sync = new PermitSync(2, 10, now::get);
-        WaitOwner<Void> owner = new WaitOwner<>() {
-            @Override
-            public Void granted(Waiter<Void> waiter) {
-                return null;
-            }
-
-            @Override
-            public void abandon(Waiter<Void> waiter, Outcome outcome) {
-                sync.remove(waiter);
-            }
-        };
         assertThat(sync.tryAcquire(2)).isTrue();
-        AsyncWaiter<Void> first = new AsyncWaiter<>(owner, 2, 0L);
-        assertThat(sync.acquireOrEnqueue(first)).isFalse();
+        AsyncWaiter<Void, Void> first = EngineWaiters.async(sync, 2);
+        assertThat(sync.waiters().enqueue(first)).isFalse();
 
         now.set(10); // the first waiter has starved
         sync.release(1);
         assertThat(sync.tryAcquire(1)).as("hand-off began: a free permit is kept for the queue").isFalse();
-        AsyncWaiter<Void> second = new AsyncWaiter<>(owner, 2, 0L);
-        assertThat(sync.acquireOrEnqueue(second)).isFalse(); // queued as the hand-off began: it belongs to it
+        AsyncWaiter<Void, Void> second = EngineWaiters.async(sync, 2);
+        assertThat(sync.waiters().enqueue(second)).isFalse(); // queued as the hand-off began: it belongs to it
         now.set(11);
-        AsyncWaiter<Void> late = new AsyncWaiter<>(owner, 2, 0L);
-        assertThat(sync.acquireOrEnqueue(late)).isFalse(); // queued during the hand-off
+        AsyncWaiter<Void, Void> late = EngineWaiters.async(sync, 2);
+        assertThat(sync.waiters().enqueue(late)).isFalse(); // queued during the hand-off
 
         sync.release(1);
         assertThat(first.isGranted()).isTrue();

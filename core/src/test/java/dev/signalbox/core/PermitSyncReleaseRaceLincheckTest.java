@@ -19,18 +19,7 @@ import org.junit.jupiter.api.Test;
 public class PermitSyncReleaseRaceLincheckTest {
 
     private final PermitSync sync = new PermitSync(2);
-    private final WaitOwner<Void> owner = new WaitOwner<>() {
-        @Override
-        public Void granted(Waiter<Void> waiter) {
-            return null;
-        }
-
-        @Override
-        public void abandon(Waiter<Void> waiter, Outcome outcome) {
-            sync.remove(waiter);
-        }
-    };
-    private AsyncWaiter<Void> waiter;
+    private AsyncWaiter<Void, Void> waiter;
 
     @Operation(nonParallelGroup = "holder")
     public boolean takeBoth() {
@@ -44,13 +33,13 @@ public class PermitSyncReleaseRaceLincheckTest {
 
     @Operation(nonParallelGroup = "waiter")
     public boolean enqueue() {
-        waiter = new AsyncWaiter<>(owner, 1, 0L);
-        return sync.acquireOrEnqueue(waiter);
+        waiter = EngineWaiters.async(sync, 1);
+        return sync.waiters().enqueue(waiter);
     }
 
     @Operation(nonParallelGroup = "waiter")
     public boolean cancel() {
-        return waiter.giveUp(Outcome.CANCELLED, null);
+        return waiter.withdraw(Outcome.CANCELLED, null);
     }
 
     @Operation(nonParallelGroup = "waiter")

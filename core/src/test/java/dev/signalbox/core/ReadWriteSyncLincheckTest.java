@@ -30,24 +30,13 @@ public class ReadWriteSyncLincheckTest {
 
     private final ReadWriteSync sync = new ReadWriteSync();
 
-    private final WaitOwner<Void> owner = new WaitOwner<>() {
-        @Override
-        public Void granted(Waiter<Void> waiter) {
-            return null;
-        }
-
-        @Override
-        public void abandon(Waiter<Void> waiter, Outcome outcome) {
-            sync.remove(waiter);
-        }
-    };
 
     // Group "reader".
     private int readsHeld;
     // Group "writer".
     private boolean writerHolds;
     // Group "queued": a waiter (granted or not), or a hold taken without waiting.
-    private AsyncWaiter<Void> queued;
+    private AsyncWaiter<Void, Void> queued;
     private boolean queuedHoldsAtOnce;
     private int queuedMode;
 
@@ -101,9 +90,9 @@ public class ReadWriteSyncLincheckTest {
         if (queued != null || queuedHoldsAtOnce) {
             return -1;
         }
-        AsyncWaiter<Void> waiter = new AsyncWaiter<>(owner, mode, 0L);
+        AsyncWaiter<Void, Void> waiter = EngineWaiters.async(sync, mode);
         queuedMode = mode;
-        if (sync.acquireOrEnqueue(waiter)) {
+        if (sync.waiters().enqueue(waiter)) {
             queuedHoldsAtOnce = true;
             return 1;
         }
@@ -129,12 +118,12 @@ public class ReadWriteSyncLincheckTest {
             sync.release(queuedMode);
             return "released";
         }
-        AsyncWaiter<Void> waiter = queued;
+        AsyncWaiter<Void, Void> waiter = queued;
         if (waiter == null) {
             return "idle";
         }
         queued = null;
-        if (waiter.giveUp(Outcome.CANCELLED, null)) {
+        if (waiter.withdraw(Outcome.CANCELLED, null)) {
             return "cancelled";
         }
         sync.release(queuedMode);

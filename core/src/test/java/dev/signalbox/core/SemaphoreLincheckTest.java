@@ -15,17 +15,6 @@ public class SemaphoreLincheckTest {
 
     private final PermitSync sync = new PermitSync(1);
 
-    private final WaitOwner<Void> owner = new WaitOwner<>() {
-        @Override
-        public Void granted(Waiter<Void> waiter) {
-            return null;
-        }
-
-        @Override
-        public void abandon(Waiter<Void> waiter, Outcome outcome) {
-            sync.remove(waiter);
-        }
-    };
 
     @Operation
     public boolean tryAcquire() {
@@ -40,7 +29,7 @@ public class SemaphoreLincheckTest {
     /** Queues a waiter for one permit (or takes it at once); its grant happens inside a later release. */
     @Operation
     public void acquireAsync() {
-        sync.acquireOrEnqueue(new AsyncWaiter<>(owner, 1, 0L));
+        sync.waiters().enqueue(EngineWaiters.async(sync, 1));
     }
 
     @Operation
