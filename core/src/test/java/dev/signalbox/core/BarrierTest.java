@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.RecordingListener;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,8 +32,8 @@ class BarrierTest {
 
     @AfterEach
     void everyArrivalEndedExactlyOneReportedWait() {
-        assertThat(listener.waitsEnded()).as("every arrival ends exactly one reported wait").isEqualTo(listener.arrivals.sum());
-        assertThat(listener.negativeDurations.get()).isZero();
+        assertThat(listener.waitsEnded()).as("every arrival ends exactly one reported wait").isEqualTo(listener.arrivals());
+        assertThat(listener.negativeDurations()).isZero();
     }
 
     /**

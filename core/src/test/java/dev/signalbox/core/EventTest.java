@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.RecordingListener;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,8 +32,8 @@ class EventTest {
     @AfterEach
     void nobodyIsLeftWaitingAndEveryWaitWasReported() {
         assertThat(event.snapshot().waiting()).as("waiters left behind").isZero();
-        assertThat(listener.waitsEnded()).as("every arrival ends exactly one reported wait").isEqualTo(listener.arrivals.sum());
-        assertThat(listener.negativeDurations.get()).isZero();
+        assertThat(listener.waitsEnded()).as("every arrival ends exactly one reported wait").isEqualTo(listener.arrivals());
+        assertThat(listener.negativeDurations()).isZero();
     }
 
     @ParameterizedTest

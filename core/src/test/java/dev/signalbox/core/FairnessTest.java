@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.RecordingListener;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -322,8 +325,8 @@ class FairnessTest {
         assertThat(overflow.get()).as("more permits held than exist").isZero();
         assertThat(semaphore.availablePermits()).as("permits conserved").isEqualTo(permits);
         assertThat(semaphore.snapshot().waiting()).as("waiters left behind").isZero();
-        assertThat(listener.waitsEnded()).isEqualTo(listener.arrivals.sum()).isEqualTo(threads * (long) iterations);
-        assertThat(listener.releases.sum()).isEqualTo(listener.count(Outcome.ACQUIRED));
+        assertThat(listener.waitsEnded()).isEqualTo(listener.arrivals()).isEqualTo(threads * (long) iterations);
+        assertThat(listener.releases()).isEqualTo(listener.count(Outcome.ACQUIRED));
         assertThat(listener.count(Outcome.CANCELLED) + listener.count(Outcome.TIMEOUT))
                 .as("callers really queued: some gave up waiting").isPositive();
     }

@@ -3,6 +3,8 @@ package dev.signalbox.core;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.signalbox.testing.Threads;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

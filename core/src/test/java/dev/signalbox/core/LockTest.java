@@ -9,6 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.RecordingListener;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -34,9 +37,9 @@ class LockTest {
     void lockIsFreeAndEveryWaitWasReported() {
         assertThat(lock.isLocked()).as("lock left held").isFalse();
         assertThat(lock.snapshot().waiting()).as("waiters left behind").isZero();
-        assertThat(listener.waitsEnded()).as("every arrival ends its wait exactly once").isEqualTo(listener.arrivals.sum());
-        assertThat(listener.releases.sum()).as("every acquisition released once").isEqualTo(listener.count(Outcome.ACQUIRED));
-        assertThat(listener.negativeDurations.get()).isZero();
+        assertThat(listener.waitsEnded()).as("every arrival ends its wait exactly once").isEqualTo(listener.arrivals());
+        assertThat(listener.releases()).as("every acquisition released once").isEqualTo(listener.count(Outcome.ACQUIRED));
+        assertThat(listener.negativeDurations()).isZero();
     }
 
     /** The seed's lost-update counter: read, yield, write; exact only under mutual exclusion. */

@@ -13,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.RecordingListener;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -386,13 +389,13 @@ class RateLimiterTest {
         advance(Duration.ofHours(1));
         limiter.refill();                                                        // ACQUIRED
         granted.get(1, TimeUnit.SECONDS);
-        assertThat(listener.arrivals.sum()).isEqualTo(5);
+        assertThat(listener.arrivals()).isEqualTo(5);
         assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(2);
         assertThat(listener.count(Outcome.REJECTED)).isEqualTo(2);
         assertThat(listener.count(Outcome.CANCELLED)).isEqualTo(1);
         assertThat(listener.waitsEnded()).isEqualTo(5);
-        assertThat(listener.releases.sum()).isZero();
-        assertThat(listener.negativeDurations.get()).isZero();
+        assertThat(listener.releases()).isZero();
+        assertThat(listener.negativeDurations()).isZero();
     }
 
     // ---------------------------------------------------------------- idleness

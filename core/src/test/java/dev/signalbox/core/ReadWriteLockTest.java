@@ -13,6 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.RecordingListener;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,9 +37,9 @@ class ReadWriteLockTest {
         assertThat(rw.readHolders()).as("readers left holding").isZero();
         assertThat(rw.snapshot().waiting()).as("waiters left behind").isZero();
         assertThat(rw.snapshot().holders()).as("holders left tracked").isEmpty();
-        assertThat(listener.waitsEnded()).as("every arrival ends its wait exactly once").isEqualTo(listener.arrivals.sum());
-        assertThat(listener.releases.sum()).as("every acquisition released once").isEqualTo(listener.count(Outcome.ACQUIRED));
-        assertThat(listener.negativeDurations.get()).isZero();
+        assertThat(listener.waitsEnded()).as("every arrival ends its wait exactly once").isEqualTo(listener.arrivals());
+        assertThat(listener.releases()).as("every acquisition released once").isEqualTo(listener.count(Outcome.ACQUIRED));
+        assertThat(listener.negativeDurations()).isZero();
     }
 
     /** Checks, inside critical sections, that a writer is alone and readers only share with readers. */

@@ -9,6 +9,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.RecordingListener;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -35,8 +38,8 @@ class SemaphoreTest {
     void permitsAreConservedAndNobodyIsLeftWaiting() {
         assertThat(semaphore.availablePermits()).as("permits conserved").isEqualTo(PERMITS);
         assertThat(semaphore.snapshot().waiting()).as("waiters left behind").isZero();
-        assertThat(listener.waitsEnded()).isEqualTo(listener.arrivals.sum());
-        assertThat(listener.releases.sum()).isEqualTo(listener.count(Outcome.ACQUIRED));
+        assertThat(listener.waitsEnded()).isEqualTo(listener.arrivals());
+        assertThat(listener.releases()).isEqualTo(listener.count(Outcome.ACQUIRED));
     }
 
     @ParameterizedTest

@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.signalbox.testing.Threads;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

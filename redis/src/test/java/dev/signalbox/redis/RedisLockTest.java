@@ -30,6 +30,7 @@ import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Permit;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.redis.testing.RedisServerExtension;
+import dev.signalbox.testing.RecordingListener;
 
 @Timeout(90)
 class RedisLockTest {
@@ -254,12 +255,12 @@ class RedisLockTest {
         try (Permit next = b.acquire(WAIT)) {
             assertThat(next.isHeld()).isTrue();
         }
-        assertThat(events.ended(Outcome.TIMEOUT)).isEqualTo(1);
-        assertThat(events.ended(Outcome.CANCELLED)).isEqualTo(1);
-        assertThat(events.ended(Outcome.INTERRUPTED)).isEqualTo(1);
-        assertThat(events.ended(Outcome.ACQUIRED)).isEqualTo(1);
-        assertThat(events.arrivals.get()).isEqualTo(4);
-        assertThat(events.released.get()).isEqualTo(1);
+        assertThat(events.count(Outcome.TIMEOUT)).isEqualTo(1);
+        assertThat(events.count(Outcome.CANCELLED)).isEqualTo(1);
+        assertThat(events.count(Outcome.INTERRUPTED)).isEqualTo(1);
+        assertThat(events.count(Outcome.ACQUIRED)).isEqualTo(1);
+        assertThat(events.arrivals()).isEqualTo(4);
+        assertThat(events.releases()).isEqualTo(1);
     }
 
     @Test
