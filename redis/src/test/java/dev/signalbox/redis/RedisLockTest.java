@@ -163,19 +163,6 @@ class RedisLockTest {
         }
     }
 
-    @Test
-    void blockingHoldsAreSeenAsHeldByTheirThreadOnly() throws Exception {
-        Lock lock = instances.start("a", LEASE).lock("reentry", null, PrimitiveListener.NONE);
-        try (Permit held = lock.acquire(WAIT)) {
-            assertThat(lock.isHeldByCurrentThread()).isTrue();
-            assertThat(lock.isLocked()).isTrue();
-            boolean seenElsewhere = CompletableFuture.supplyAsync(lock::isHeldByCurrentThread).get(10, TimeUnit.SECONDS);
-            assertThat(seenElsewhere).isFalse();
-        }
-        assertThat(lock.isHeldByCurrentThread()).isFalse();
-        assertThat(lock.isLocked()).isFalse();
-    }
-
     /**
      * Redisson's fencing token: one counter per name and key ({@code redisson_lock_token:...}) that
      * never expires, so tokens keep growing across instances and idle time; and the documented limit:
