@@ -1,7 +1,5 @@
 package dev.signalbox.redis;
 
-import java.time.Duration;
-
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.signalbox.core.Lock;
@@ -11,7 +9,7 @@ import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * The {@link LockContract} for the cluster lock: every lock of a test on one instance (one
- * {@link RedisClusterPrimitives}) of a fresh Redis. What only a cluster lock does (exclusion and
+ * {@link RedisClusterPrimitives}, see {@link RedisContractInstance}). What only a cluster lock does (exclusion and
  * fencing across instances, leases, crashes, members) is in {@link RedisLockTest}.
  */
 class RedisLockContractTest extends LockContract {
@@ -20,16 +18,11 @@ class RedisLockContractTest extends LockContract {
     static final RedisServerExtension redis = new RedisServerExtension();
 
     @RegisterExtension
-    final RedisInstances instances = new RedisInstances(redis);
-
-    private RedisClusterPrimitives instance;
+    static final RedisContractInstance cluster = new RedisContractInstance(redis);
 
     @Override
     protected Lock newLock(String name, PrimitiveListener listener) {
-        if (instance == null) {
-            instance = instances.start("contract", Duration.ofSeconds(5));
-        }
-        return instance.lock(name, null, listener);
+        return cluster.primitives().lock(name, null, listener);
     }
 
     /** A release takes effect once Redis has answered it: the next local caller is admitted after that round trip. */

@@ -1,7 +1,5 @@
 package dev.signalbox.redis;
 
-import java.time.Duration;
-
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.signalbox.core.Semaphore;
@@ -11,7 +9,7 @@ import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * The {@link SemaphoreContract} for the cluster semaphore: every semaphore of a test on one instance (one
- * {@link RedisClusterPrimitives}) of a fresh Redis. What only a cluster semaphore does (limits and
+ * {@link RedisClusterPrimitives}, see {@link RedisContractInstance}). What only a cluster semaphore does (limits and
  * multi-permit requests across instances, crashes) is in {@link RedisSemaphoreTest}.
  */
 class RedisSemaphoreContractTest extends SemaphoreContract {
@@ -20,16 +18,11 @@ class RedisSemaphoreContractTest extends SemaphoreContract {
     static final RedisServerExtension redis = new RedisServerExtension();
 
     @RegisterExtension
-    final RedisInstances instances = new RedisInstances(redis);
-
-    private RedisClusterPrimitives instance;
+    static final RedisContractInstance cluster = new RedisContractInstance(redis);
 
     @Override
     protected Semaphore newSemaphore(String name, int permits, PrimitiveListener listener) {
-        if (instance == null) {
-            instance = instances.start("contract", Duration.ofSeconds(5));
-        }
-        return instance.semaphore(name, null, permits, listener);
+        return cluster.primitives().semaphore(name, null, permits, listener);
     }
 
     /** A release takes effect once Redis has answered it: the next local caller is admitted after that round trip. */

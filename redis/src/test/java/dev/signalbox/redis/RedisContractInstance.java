@@ -1,0 +1,64 @@
+package dev.signalbox.redis;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.redisson.api.RedissonClient;
+
+import dev.signalbox.redis.testing.RedisServerExtension;
+
+/**
+ * The cluster side of a contract suite (dev.signalbox.core.contract): each test gets a fresh
+ * {@link RedisClusterPrimitives} (one instance, lease 1s) whose keys no other test of the class uses
+ * (key prefix {@code contract-<n>:}), all on one Redisson client per test class. A client per test
+ * (as {@link RedisInstances} makes) would cost each test up to two seconds of shutdown: Redisson
+ * waits for the replies still due to a test's withdrawn waits. Register it as a static field after
+ * the class's {@link RedisServerExtension}:
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final RedisContractInstance cluster = new RedisContractInstance(redis);
+ * }</pre>
+ */
+final class RedisContractInstance implements AfterEachCallback, AfterAllCallback {
+
+    private final RedisServerExtension redis;
+    private RedissonClient client;
+    private RedisClusterPrimitives current;
+    private int tests;
+
+    RedisContractInstance(RedisServerExtension redis) {
+        this.redis = redis;
+    }
+
+    /** This test's instance (made on first use). */
+    RedisClusterPrimitives primitives() {
+        if (current == null) {
+            if (client == null) {
+                client = new RedisTestClients(redis.server()).newClient(); // its lease (lockWatchdogTimeout) is 1s
+            }
+            RedisClusterSettings settings = RedisTestClients.settings("contract");
+            current = new RedisClusterPrimitives(client, new RedisClusterSettings("contract-" + ++tests + ":", settings.lease(),
+                    settings.instanceId(), settings.localFallback()));
+        }
+        return current;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (client != null) {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+            client = null;
+        }
+    }
+}
