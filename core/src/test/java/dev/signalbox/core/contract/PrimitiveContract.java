@@ -42,8 +42,8 @@ public abstract class PrimitiveContract {
     /**
      * True when a release, a cancellation or an arrival has taken effect by the time the call returns,
      * as for the local primitives: a release hands the permit to the next waiter before {@code close()}
-     * returns, an async arrival is counted before {@code awaitAsync} returns, a zero-timeout async call
-     * is failed before it returns. A cluster implementation completes these after a round trip to its
+     * returns, an async arrival is counted before {@code awaitAsync} returns, an async call that cannot
+     * succeed in time (a zero timeout, a rate limit too far off) is failed before it returns. A cluster implementation completes these after a round trip to its
      * store (the interfaces allow it: a future completes "when granted"), so it returns false; the
      * contract then waits, at most {@link #BOUND}, for what the local primitives must show at once.
      */
