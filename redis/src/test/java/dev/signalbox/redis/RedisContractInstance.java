@@ -1,11 +1,14 @@
 package dev.signalbox.redis;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
 
 import dev.signalbox.redis.testing.RedisServerExtension;
 
@@ -24,6 +27,8 @@ import dev.signalbox.redis.testing.RedisServerExtension;
  */
 final class RedisContractInstance implements AfterEachCallback, AfterAllCallback {
 
+    private static final Duration LEASE = Duration.ofSeconds(1);
+
     private final RedisServerExtension redis;
     private RedissonClient client;
     private RedisClusterPrimitives current;
@@ -37,13 +42,34 @@ final class RedisContractInstance implements AfterEachCallback, AfterAllCallback
     RedisClusterPrimitives primitives() {
         if (current == null) {
             if (client == null) {
-                client = new RedisTestClients(redis.server()).newClient(); // its lease (lockWatchdogTimeout) is 1s
+                client = newClient();
             }
-            RedisClusterSettings settings = RedisTestClients.settings("contract");
-            current = new RedisClusterPrimitives(client, new RedisClusterSettings("contract-" + ++tests + ":", settings.lease(),
-                    settings.instanceId(), settings.localFallback()));
+            current = new RedisClusterPrimitives(client, new RedisClusterSettings("contract-" + ++tests + ":", LEASE, "contract",
+                    false));
         }
         return current;
+    }
+
+    /**
+     * As {@link RedisTestClients#newClient()} (lease 1s, few threads), with room for many channel
+     * subscriptions: every barrier handle subscribes to its channel for its whole life, and the
+     * barrier suite makes hundreds of them on this one client.
+     */
+    private RedissonClient newClient() {
+        Config config = new Config();
+        config.setThreads(2);
+        config.setNettyThreads(4);
+        config.setLockWatchdogTimeout(LEASE.toMillis());
+        config.useSingleServer()
+                .setAddress(redis.server().uri())
+                .setConnectionMinimumIdleSize(1)
+                .setConnectionPoolSize(16)
+                .setSubscriptionConnectionMinimumIdleSize(1)
+                .setSubscriptionConnectionPoolSize(4)
+                .setSubscriptionsPerConnection(200)
+                .setConnectTimeout(1000)
+                .setTimeout(1000);
+        return Redisson.create(config);
     }
 
     @Override
