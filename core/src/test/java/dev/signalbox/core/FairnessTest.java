@@ -11,14 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.signalbox.testing.Threads;
-import dev.signalbox.testing.RecordingListener;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.signalbox.testing.RecordingListener;
+import dev.signalbox.testing.Threads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -3,11 +3,11 @@ package dev.signalbox.core;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.signalbox.testing.Threads;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.signalbox.testing.Threads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -11,10 +11,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.signalbox.testing.Threads;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import dev.signalbox.testing.Threads;
 
 /**
  * The timeout scheduler with its pacer: timeouts fire whatever the pacer does, a cancelled one never

@@ -2,8 +2,8 @@ package dev.signalbox.redis;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.signalbox.core.ReadWriteLock;
 import dev.signalbox.core.PrimitiveListener;
+import dev.signalbox.core.ReadWriteLock;
 import dev.signalbox.core.contract.ReadWriteLockContract;
 import dev.signalbox.redis.testing.RedisServerExtension;
 

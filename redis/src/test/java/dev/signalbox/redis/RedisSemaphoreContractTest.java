@@ -2,8 +2,8 @@ package dev.signalbox.redis;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.signalbox.core.Semaphore;
 import dev.signalbox.core.PrimitiveListener;
+import dev.signalbox.core.Semaphore;
 import dev.signalbox.core.contract.SemaphoreContract;
 import dev.signalbox.redis.testing.RedisServerExtension;
 
