@@ -14,7 +14,7 @@ import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * The cluster side of a contract suite (dev.signalbox.core.contract): each test gets a fresh
- * {@link RedisClusterPrimitives} (one instance, lease 1s) whose keys no other test of the class uses
+ * {@link RedisClusterPrimitives} (one instance, lease 5s) whose keys no other test of the class uses
  * (key prefix {@code contract-<n>:}), all on one Redisson client per test class. A client per test
  * (as {@link RedisInstances} makes) would cost each test up to two seconds of shutdown: Redisson
  * waits for the replies still due to a test's withdrawn waits. Register it as a static field after
@@ -27,7 +27,11 @@ import dev.signalbox.redis.testing.RedisServerExtension;
  */
 final class RedisContractInstance implements AfterEachCallback, AfterAllCallback {
 
-    private static final Duration LEASE = Duration.ofSeconds(1);
+    /**
+     * Five seconds, as the cluster lock tests: a shorter lease leaves little room for the stalls of a
+     * loaded test machine (a hold or a barrier's state must not lapse while a test still uses it).
+     */
+    private static final Duration LEASE = Duration.ofSeconds(5);
 
     private final RedisServerExtension redis;
     private RedissonClient client;
@@ -51,7 +55,7 @@ final class RedisContractInstance implements AfterEachCallback, AfterAllCallback
     }
 
     /**
-     * As {@link RedisTestClients#newClient()} (lease 1s, few threads), with room for many channel
+     * As {@link RedisTestClients#newClient()} (few threads, but this lease), with room for many channel
      * subscriptions: every barrier handle subscribes to its channel for its whole life, and the
      * barrier suite makes hundreds of them on this one client.
      */

@@ -31,9 +31,9 @@ class RedisReadWriteLockContractTest extends ReadWriteLockContract {
         return false;
     }
 
-    /** Every acquisition and release is a Redis round trip: a twentieth of the local runs keeps the suite to seconds. */
+    /** Every acquisition and release is a Redis round trip: a tenth of the local runs keeps the suite to seconds. */
     @Override
     protected int iterations(int localCount) {
-        return Math.max(20, localCount / 20);
+        return Math.max(20, localCount / 10);
     }
 }
