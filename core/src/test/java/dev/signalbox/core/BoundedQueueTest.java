@@ -20,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.signalbox.testing.RecordingListener;
+import dev.signalbox.testing.Threads;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -78,7 +81,7 @@ class BoundedQueueTest {
         assertThat(queue.poll()).isEqualTo("a");
         assertThat(listener.count(Outcome.REJECTED)).isEqualTo(4);
         assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(2);
-        assertThat(listener.arrivals.sum()).isEqualTo(listener.waitsEnded());
+        assertThat(listener.arrivals()).isEqualTo(listener.waitsEnded());
     }
 
     @ParameterizedTest
@@ -284,8 +287,8 @@ class BoundedQueueTest {
         assertThat(queue.unfinishedTasks()).isZero();
         assertThat(queue.snapshot().waiting()).isZero();
         assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(2L * total);
-        assertThat(listener.arrivals.sum()).isEqualTo(listener.waitsEnded());
-        assertThat(listener.negativeDurations.get()).isZero();
+        assertThat(listener.arrivals()).isEqualTo(listener.waitsEnded());
+        assertThat(listener.negativeDurations()).isZero();
     }
 
     @Test
@@ -404,7 +407,7 @@ class BoundedQueueTest {
             assertThat(got != null && left != null).as("item %d delivered twice", item).isFalse();
             assertThat(queue.snapshot().waiting()).isZero();
         }
-        assertThat(listener.arrivals.sum()).isEqualTo(listener.waitsEnded());
+        assertThat(listener.arrivals()).isEqualTo(listener.waitsEnded());
     }
 
     @ParameterizedTest

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.signalbox.testing.RecordingListener;
+import dev.signalbox.testing.Threads;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,8 +32,8 @@ class EventTest {
     @AfterEach
     void nobodyIsLeftWaitingAndEveryWaitWasReported() {
         assertThat(event.snapshot().waiting()).as("waiters left behind").isZero();
-        assertThat(listener.waitsEnded()).as("every arrival ends exactly one reported wait").isEqualTo(listener.arrivals.sum());
-        assertThat(listener.negativeDurations.get()).isZero();
+        assertThat(listener.waitsEnded()).as("every arrival ends exactly one reported wait").isEqualTo(listener.arrivals());
+        assertThat(listener.negativeDurations()).isZero();
     }
 
     @ParameterizedTest

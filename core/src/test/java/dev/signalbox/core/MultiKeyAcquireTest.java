@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.signalbox.testing.RecordingListener;
+import dev.signalbox.testing.Threads;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,7 +70,7 @@ class MultiKeyAcquireTest {
         });
         assertThat(both).containsExactly((long) threads * iterations, (long) threads * iterations);
         assertThat(registry.size()).isZero();
-        assertThat(listener.releases.sum()).isEqualTo(2L * threads * iterations);
+        assertThat(listener.releases()).isEqualTo(2L * threads * iterations);
     }
 
     @Test
@@ -120,7 +123,7 @@ class MultiKeyAcquireTest {
         closeAll(setup);
         assertThat(isFree("b")).isTrue();
         assertThat(registry.size()).isZero();
-        assertThat(listener.releases.sum()).isEqualTo(listener.count(Outcome.ACQUIRED));
+        assertThat(listener.releases()).isEqualTo(listener.count(Outcome.ACQUIRED));
     }
 
     @Test
@@ -222,7 +225,7 @@ class MultiKeyAcquireTest {
         } finally {
             releaser.shutdownNow();
         }
-        assertThat(listener.releases.sum()).isEqualTo(listener.count(Outcome.ACQUIRED));
+        assertThat(listener.releases()).isEqualTo(listener.count(Outcome.ACQUIRED));
     }
 
     @Test
@@ -234,7 +237,7 @@ class MultiKeyAcquireTest {
         permit.close();
         permit.close();
         assertThat(permit.isHeld()).isFalse();
-        assertThat(listener.releases.sum()).isEqualTo(3);
+        assertThat(listener.releases()).isEqualTo(3);
         assertThat(registry.size()).isZero();
     }
 
@@ -294,6 +297,6 @@ class MultiKeyAcquireTest {
         assertThatThrownBy(() -> KeyedPermits.acquireAll(registry, List.of("a"), Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
         assertThat(registry.size()).isZero();
-        assertThat(listener.arrivals.sum()).isZero();
+        assertThat(listener.arrivals()).isZero();
     }
 }

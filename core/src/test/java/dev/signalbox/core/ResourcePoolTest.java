@@ -24,6 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.signalbox.testing.RecordingListener;
+import dev.signalbox.testing.Threads;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -327,8 +330,8 @@ class ResourcePoolTest {
             assertThat(pool.snapshot().waiting()).isZero();
         }
         assertEverythingBack(pool, all);
-        assertThat(listener.waitsEnded()).isEqualTo(listener.arrivals.sum());
-        assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(listener.releases.sum());
+        assertThat(listener.waitsEnded()).isEqualTo(listener.arrivals());
+        assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(listener.releases());
     }
 
     @ParameterizedTest
@@ -468,8 +471,8 @@ class ResourcePoolTest {
         assertThat(pool.snapshot().holders()).isEmpty();
         assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(2);
         assertThat(listener.count(Outcome.REJECTED)).isEqualTo(1);
-        assertThat(listener.releases.sum()).isEqualTo(2);
-        assertThat(listener.arrivals.sum()).isEqualTo(listener.waitsEnded());
+        assertThat(listener.releases()).isEqualTo(2);
+        assertThat(listener.arrivals()).isEqualTo(listener.waitsEnded());
     }
 
     @Test

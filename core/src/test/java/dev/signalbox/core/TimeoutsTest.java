@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.signalbox.testing.Threads;
+
 /**
  * The timeout scheduler with its pacer: timeouts fire whatever the pacer does, a cancelled one never
  * fires, and the pacer starts with a timeout and stops once nothing has been queued for a while.

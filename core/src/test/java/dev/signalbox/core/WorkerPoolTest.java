@@ -19,6 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.signalbox.core.WorkerPool.ShutdownMode;
 
+import dev.signalbox.testing.RecordingListener;
+import dev.signalbox.testing.Threads;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -114,8 +117,8 @@ class WorkerPoolTest {
         }
         assertThat(results).hasSize(total);
         assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(total);
-        assertThat(listener.releases.sum()).isEqualTo(total);
-        assertThat(listener.arrivals.sum()).isEqualTo(listener.waitsEnded());
+        assertThat(listener.releases()).isEqualTo(total);
+        assertThat(listener.arrivals()).isEqualTo(listener.waitsEnded());
     }
 
     @ParameterizedTest
@@ -274,7 +277,7 @@ class WorkerPoolTest {
         assertThat(listener.count(Outcome.REJECTED)).isEqualTo(2);
         assertThat(listener.count(Outcome.TIMEOUT)).isEqualTo(2);
         assertThat(listener.count(Outcome.CANCELLED)).isEqualTo(1);
-        assertThat(listener.arrivals.sum()).isEqualTo(listener.waitsEnded());
+        assertThat(listener.arrivals()).isEqualTo(listener.waitsEnded());
     }
 
     // ---------------------------------------------------------------- cancellation

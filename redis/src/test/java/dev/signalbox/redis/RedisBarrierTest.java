@@ -26,9 +26,9 @@ import dev.signalbox.core.Durations;
 import dev.signalbox.core.GuardUnavailableException;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.PrimitiveListener;
-import dev.signalbox.redis.RedisTestClients.RecordingListener;
 import dev.signalbox.redis.testing.RedisServer;
 import dev.signalbox.redis.testing.RedisServerExtension;
+import dev.signalbox.testing.RecordingListener;
 
 @Timeout(120)
 class RedisBarrierTest {
@@ -309,8 +309,8 @@ class RedisBarrierTest {
         int second = barrier.await(LONG);
         assertThat(List.of(first.get(10, TimeUnit.SECONDS), second)).containsExactlyInAnyOrder(0, 1);
         assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(2);
-        assertThat(listener.arrivals).hasValue(2);
-        assertThat(listener.reporters).allMatch(p -> p == barrier);
+        assertThat(listener.arrivals()).isEqualTo(2);
+        assertThat(listener.reporters()).allMatch(p -> p == barrier);
 
         server.restart();
         awaitTrue(() -> {

@@ -15,6 +15,7 @@ import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.ReadWriteLock;
 import dev.signalbox.core.Semaphore;
 import dev.signalbox.redis.testing.RedisServerExtension;
+import dev.signalbox.testing.RecordingListener;
 
 @Timeout(90)
 class RedisLeaseTest {
@@ -46,7 +47,7 @@ class RedisLeaseTest {
             assertThat(b.tryAcquire()).isNull();
             assertThat(((ClusterPermit) held).isLost()).isFalse();
         }
-        assertThat(events.leasesLost.get()).isZero();
+        assertThat(events.leasesLost()).isZero();
     }
 
     @Test
@@ -59,7 +60,7 @@ class RedisLeaseTest {
         redis.server().command("DEL", "signalbox:{stolen:k}");
         Permit newer = b.acquire(WAIT);
         Eventually.await("the old holder learns that its lease is lost", Duration.ofSeconds(10), old::isLost);
-        Eventually.await("the listener hears of it", Duration.ofSeconds(10), () -> events.leasesLost.get() == 1);
+        Eventually.await("the listener hears of it", Duration.ofSeconds(10), () -> events.leasesLost() == 1);
         assertThat(old.isHeld()).isTrue();
         assertThat(newer.fencingToken().getAsLong()).isGreaterThan(old.fencingToken().getAsLong());
 
@@ -70,7 +71,7 @@ class RedisLeaseTest {
         try (Permit next = c.acquire(WAIT)) {
             assertThat(next.isHeld()).isTrue();
         }
-        assertThat(events.released.get()).isEqualTo(1);
+        assertThat(events.releases()).isEqualTo(1);
     }
 
     @Test
@@ -82,7 +83,7 @@ class RedisLeaseTest {
         redis.server().pause();
         Eventually.await("the holder gives its lease up for lost", Duration.ofSeconds(10), old::isLost);
         redis.server().resume();
-        Eventually.await("the listener hears of it", Duration.ofSeconds(10), () -> events.leasesLost.get() == 1);
+        Eventually.await("the listener hears of it", Duration.ofSeconds(10), () -> events.leasesLost() == 1);
         Eventually.await("another instance gets the permit", Duration.ofSeconds(20), () -> {
             try {
                 Permit p = b.acquire(Duration.ofSeconds(2));

@@ -23,6 +23,7 @@ import dev.signalbox.core.RateLimiter;
 import dev.signalbox.core.ReadWriteLock;
 import dev.signalbox.core.Semaphore;
 import dev.signalbox.redis.testing.RedisServerExtension;
+import dev.signalbox.testing.RecordingListener;
 
 @Timeout(120)
 class RedisOutageTest {
@@ -59,7 +60,7 @@ class RedisOutageTest {
         assertThatThrownBy(() -> b.acquire(Duration.ofSeconds(1))).isInstanceOf(GuardUnavailableException.class);
         assertThatThrownBy(b::tryAcquire).isInstanceOf(GuardUnavailableException.class);
         held.close(); // Redis is known down: gives the local queue back at once, the hold ends with its lease
-        assertThat(events.ended(Outcome.REJECTED)).isEqualTo(3);
+        assertThat(events.count(Outcome.REJECTED)).isEqualTo(3);
 
         redis.server().restart();
         Eventually.await("b acquires again once Redis is back", Duration.ofSeconds(30), () -> acquiresOnce(b));

@@ -27,9 +27,9 @@ import dev.signalbox.core.Outcome;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.RateLimitExceededException;
 import dev.signalbox.core.RateLimiter;
-import dev.signalbox.redis.RedisTestClients.RecordingListener;
 import dev.signalbox.redis.testing.RedisServer;
 import dev.signalbox.redis.testing.RedisServerExtension;
+import dev.signalbox.testing.RecordingListener;
 
 @Timeout(120)
 class RedisRateLimiterTest {
@@ -369,11 +369,11 @@ class RedisRateLimiterTest {
         assertThat(limiter.tryAcquire()).isFalse();
         assertThatThrownBy(() -> limiter.acquire(Duration.ofMillis(300))).isInstanceOf(RateLimitExceededException.class);
 
-        assertThat(listener.arrivals).hasValue(4);
+        assertThat(listener.arrivals()).isEqualTo(4);
         assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(2);
         assertThat(listener.count(Outcome.REJECTED)).isEqualTo(1);
         assertThat(listener.count(Outcome.TIMEOUT)).isEqualTo(1);
-        assertThat(listener.reporters).allMatch(p -> p == limiter && p.scope() == Scope.CLUSTER);
+        assertThat(listener.reporters()).allMatch(p -> p == limiter && p.scope() == Scope.CLUSTER);
 
         RedisServer server = redis.server();
         server.command("CONFIG", "RESETSTAT");
@@ -428,8 +428,8 @@ class RedisRateLimiterTest {
         assertThat(limiter.tryAcquire()).isFalse();
         assertThatThrownBy(() -> limiter.acquire(Duration.ZERO)).isInstanceOf(RateLimitExceededException.class);
         assertThat(limiter.availableTokens()).isZero();
-        assertThat(listener.reporters).allMatch(p -> p == limiter);
-        assertThat(listener.ended()).isEqualTo(listener.arrivals.get());
+        assertThat(listener.reporters()).allMatch(p -> p == limiter);
+        assertThat(listener.waitsEnded()).isEqualTo(listener.arrivals());
 
         server.restart(); // empty: the cluster bucket is full again
         awaitTrue(() -> {

@@ -105,18 +105,4 @@ class RedisSemaphoreTest {
             assertThat(both.isHeld()).isTrue();
         }
     }
-
-    @Test
-    void snapshotsCountThisInstancesHoldsAndWaiters() throws Exception {
-        Semaphore a = instances.start("a", LEASE).semaphore("snap", null, 2, PrimitiveListener.NONE);
-        try (Permit held = a.acquire(2, WAIT)) {
-            CompletableFuture<Permit> waiting = a.acquireAsync(WAIT);
-            assertThat(a.snapshot().active()).isEqualTo(2);
-            assertThat(a.snapshot().waiting()).isEqualTo(1);
-            assertThat(a.availablePermits()).isZero();
-            waiting.cancel(false);
-        }
-        assertThat(a.snapshot().waiting()).isZero();
-        assertThat(a.availablePermits()).isEqualTo(2);
-    }
 }

@@ -3,18 +3,12 @@ package dev.signalbox.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 import org.redisson.config.ConstantDelay;
 
-import dev.signalbox.core.Outcome;
-import dev.signalbox.core.Primitive;
-import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.redis.testing.RedisServer;
 
 /** Redisson clients standing for separate instances, each with few threads and quick reconnects; closed together. */
@@ -72,34 +66,5 @@ final class RedisTestClients implements AutoCloseable {
     public void close() {
         clients.forEach(RedissonClient::shutdown);
         clients.clear();
-    }
-
-    /** Counts what a primitive reports, and checks every report names a cluster primitive. */
-    static final class RecordingListener implements PrimitiveListener {
-
-        final AtomicInteger arrivals = new AtomicInteger();
-        final Map<Outcome, AtomicInteger> outcomes = new ConcurrentHashMap<>();
-        final List<Primitive> reporters = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public void onArrival(Primitive primitive) {
-            arrivals.incrementAndGet();
-            reporters.add(primitive);
-        }
-
-        @Override
-        public void onWaitEnded(Primitive primitive, long waitNanos, Outcome outcome) {
-            outcomes.computeIfAbsent(outcome, o -> new AtomicInteger()).incrementAndGet();
-            reporters.add(primitive);
-        }
-
-        int count(Outcome outcome) {
-            AtomicInteger n = outcomes.get(outcome);
-            return n == null ? 0 : n.get();
-        }
-
-        int ended() {
-            return outcomes.values().stream().mapToInt(AtomicInteger::get).sum();
-        }
     }
 }

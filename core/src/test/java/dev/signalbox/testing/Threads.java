@@ -1,4 +1,4 @@
-package dev.signalbox.core;
+package dev.signalbox.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,23 +9,23 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.fail;
 
-/** Test support: start real threads (platform or virtual), line them up, and bound every wait. */
-final class Threads {
+/** Test support: start real threads (platform or virtual), line them up, and bound every wait. Shared by core's and redis' tests. */
+public final class Threads {
 
     /** Every join in the core tests waits at most this long; a hang fails the test instead of the build. */
-    static final Duration BOUND = Duration.ofSeconds(30);
+    public static final Duration BOUND = Duration.ofSeconds(30);
 
     /** Which threads a test runs on. */
-    enum Flavor {
+    public enum Flavor {
         PLATFORM, VIRTUAL;
 
-        Thread.Builder builder() {
+        public Thread.Builder builder() {
             return this == PLATFORM ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
         }
     }
 
     @FunctionalInterface
-    interface Body {
+    public interface Body {
         void run(int index) throws Exception;
     }
 
@@ -36,7 +36,7 @@ final class Threads {
      * Runs {@code body} on {@code count} threads released together; waits at most {@link #BOUND}
      * and rethrows the first failure.
      */
-    static void runConcurrently(Flavor flavor, int count, Body body) throws InterruptedException {
+    public static void runConcurrently(Flavor flavor, int count, Body body) throws InterruptedException {
         CountDownLatch start = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>(count);
@@ -59,7 +59,7 @@ final class Threads {
     }
 
     /** Joins every thread within {@link #BOUND}, failing (and interrupting the rest) on a hang. */
-    static void joinAll(List<Thread> threads) throws InterruptedException {
+    public static void joinAll(List<Thread> threads) throws InterruptedException {
         long deadline = System.nanoTime() + BOUND.toNanos();
         for (Thread t : threads) {
             long remaining = deadline - System.nanoTime();
@@ -71,12 +71,12 @@ final class Threads {
     }
 
     /** Starts one thread of the given flavor. */
-    static Thread start(Flavor flavor, Runnable body) {
+    public static Thread start(Flavor flavor, Runnable body) {
         return flavor.builder().start(body);
     }
 
     /** Waits until {@code condition} holds, at most {@link #BOUND}; for states with no event to wait on. */
-    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    public static void awaitTrue(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
