@@ -11,6 +11,8 @@ import javax.management.ObjectName;
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.core.GuardTimeoutException;
 
+import dev.signalbox.testing.Threads;
+
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.framework.ProxyFactory;
@@ -40,8 +42,8 @@ class AnnotationPlacementTest {
                     Ledger ledger = context.getBean(Ledger.class);
                     CountDownLatch inside = new CountDownLatch(1);
                     CountDownLatch release = new CountDownLatch(1);
-                    TestThreads.Call holder = TestThreads.start(TestThreads.Flavor.VIRTUAL, i -> ledger.close(inside, release));
-                    TestThreads.await(inside, "close() holds the ledger guard");
+                    Threads.Call holder = Threads.call(Threads.Flavor.VIRTUAL, i -> ledger.close(inside, release));
+                    Threads.await(inside, "close() holds the ledger guard");
                     assertThatThrownBy(ledger::balance).as("another public method of the class shares the guard")
                             .isInstanceOf(GuardTimeoutException.class).hasMessageContaining("'ledger'");
                     assertThat(ledger.unguardedHelper()).as("a method with its own, different guard runs").isEqualTo(7);
@@ -142,7 +144,7 @@ class AnnotationPlacementTest {
 
         public void close(CountDownLatch inside, CountDownLatch release) throws InterruptedException {
             inside.countDown();
-            TestThreads.await(release, "the test lets close() finish");
+            Threads.await(release, "the test lets close() finish");
         }
 
         @Guarded("helpers")

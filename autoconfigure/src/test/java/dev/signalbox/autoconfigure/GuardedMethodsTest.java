@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.signalbox.annotation.Guarded;
-import dev.signalbox.autoconfigure.TestThreads.Call;
-import dev.signalbox.autoconfigure.TestThreads.Flavor;
+import dev.signalbox.testing.Threads.Call;
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.Threads.Flavor;
 import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.Kind;
 import dev.signalbox.core.Snapshot;
@@ -34,9 +35,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import static dev.signalbox.autoconfigure.TestThreads.BOUND;
-import static dev.signalbox.autoconfigure.TestThreads.await;
-import static dev.signalbox.autoconfigure.TestThreads.awaitTrue;
+import static dev.signalbox.testing.Threads.BOUND;
+import static dev.signalbox.testing.Threads.await;
+import static dev.signalbox.testing.Threads.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,7 +55,7 @@ class GuardedMethodsTest {
         int calls = flavor == Flavor.VIRTUAL ? 50 : 500;
         runner.run(ctx -> {
             Counter counter = ctx.getBean(Counter.class);
-            TestThreads.runConcurrently(flavor, threads, i -> {
+            Threads.runConcurrently(flavor, threads, i -> {
                 for (int c = 0; c < calls; c++) {
                     counter.increment();
                 }
@@ -72,7 +73,7 @@ class GuardedMethodsTest {
             SignalboxRegistry registry = ctx.getBean(SignalboxRegistry.class);
             List<Call> calls = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                calls.add(TestThreads.start(flavor, x -> pool.work()));
+                calls.add(Threads.call(flavor, x -> pool.work()));
             }
             await(pool.threeInside(), "three callers inside a guard of 3 permits");
             awaitTrue("the other three waiting", () -> snapshot(registry, "pool").waiting() == 3);
@@ -96,13 +97,13 @@ class GuardedMethodsTest {
             // Two readers inside at once: each waits (bounded) for the other to be inside too.
             CountDownLatch bothInside = new CountDownLatch(2);
             CountDownLatch releaseReaders = new CountDownLatch(1);
-            Call reader1 = TestThreads.start(Flavor.VIRTUAL, x -> catalog.read(bothInside, releaseReaders));
-            Call reader2 = TestThreads.start(Flavor.PLATFORM, x -> catalog.read(bothInside, releaseReaders));
+            Call reader1 = Threads.call(Flavor.VIRTUAL, x -> catalog.read(bothInside, releaseReaders));
+            Call reader2 = Threads.call(Flavor.PLATFORM, x -> catalog.read(bothInside, releaseReaders));
             await(bothInside, "two readers inside together");
             // A writer waits while readers hold.
             CountDownLatch writerInside = new CountDownLatch(1);
             CountDownLatch releaseWriter = new CountDownLatch(1);
-            Call writer = TestThreads.start(Flavor.VIRTUAL, x -> catalog.write(writerInside, releaseWriter));
+            Call writer = Threads.call(Flavor.VIRTUAL, x -> catalog.write(writerInside, releaseWriter));
             awaitTrue("writer waiting", () -> snapshot(registry, "catalog").waiting() == 1);
             assertThat(writerInside.getCount()).isEqualTo(1);
             releaseReaders.countDown();
@@ -113,7 +114,7 @@ class GuardedMethodsTest {
             CountDownLatch lateReaderInside = new CountDownLatch(1);
             CountDownLatch releaseLateReader = new CountDownLatch(1);
             releaseLateReader.countDown();
-            Call lateReader = TestThreads.start(Flavor.VIRTUAL, x -> {
+            Call lateReader = Threads.call(Flavor.VIRTUAL, x -> {
                 lateReaderInside.countDown();
                 catalog.read(new CountDownLatch(0), releaseLateReader);
                 assertThat(catalog.writerInside().get()).isZero();
@@ -136,13 +137,13 @@ class GuardedMethodsTest {
             CountDownLatch aInside = new CountDownLatch(1);
             CountDownLatch bInside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Call a = TestThreads.start(Flavor.VIRTUAL, x -> perKey.hold("a", aInside, release));
-            Call b = TestThreads.start(Flavor.PLATFORM, x -> perKey.hold("b", bInside, release));
+            Call a = Threads.call(Flavor.VIRTUAL, x -> perKey.hold("a", aInside, release));
+            Call b = Threads.call(Flavor.PLATFORM, x -> perKey.hold("b", bInside, release));
             await(aInside, "key a held");
             await(bInside, "key b held while a is held");
             CountDownLatch secondAInside = new CountDownLatch(1);
             CountDownLatch releaseSecondA = new CountDownLatch(1);
-            Call secondA = TestThreads.start(Flavor.VIRTUAL, x -> perKey.hold("a", secondAInside, releaseSecondA));
+            Call secondA = Threads.call(Flavor.VIRTUAL, x -> perKey.hold("a", secondAInside, releaseSecondA));
             awaitTrue("second caller of key a waiting", () -> snapshot(registry, "per-key").waiting() == 1);
             assertThat(secondAInside.getCount()).isEqualTo(1);
             assertThat(keyedSize(registry, "per-key")).isEqualTo(2);
@@ -156,7 +157,7 @@ class GuardedMethodsTest {
 
             // Many distinct keys through many threads: memory returns to nothing.
             CountDownLatch open = new CountDownLatch(0);
-            TestThreads.runConcurrently(Flavor.VIRTUAL, 500, i -> perKey.hold("k" + (i % 50), new CountDownLatch(1), open));
+            Threads.runConcurrently(Flavor.VIRTUAL, 500, i -> perKey.hold("k" + (i % 50), new CountDownLatch(1), open));
             assertThat(keyedSize(registry, "per-key")).isZero();
             assertThat(snapshot(registry, "per-key").active()).isZero();
         });
@@ -169,7 +170,7 @@ class GuardedMethodsTest {
         int transfers = flavor == Flavor.VIRTUAL ? 200 : 1000;
         runner.run(ctx -> {
             Accounts accounts = ctx.getBean(Accounts.class);
-            TestThreads.runConcurrently(flavor, threads, i -> {
+            Threads.runConcurrently(flavor, threads, i -> {
                 for (int t = 0; t < transfers; t++) {
                     // Half the threads move a->b then b->c, the other half the opposite ways.
                     if (i % 2 == 0) {
@@ -183,7 +184,7 @@ class GuardedMethodsTest {
             });
             assertThat(accounts.balances()).containsExactlyInAnyOrderEntriesOf(Map.of("a", 1_000_000L, "b", 1_000_000L, "c", 1_000_000L));
             // The same key twice is one key, not a wait for itself.
-            Call selfTransfer = TestThreads.start(flavor, x -> accounts.transfer("a", "a", 5));
+            Call selfTransfer = Threads.call(flavor, x -> accounts.transfer("a", "a", 5));
             selfTransfer.joinSuccessfully();
             assertThat(accounts.balances()).containsEntry("a", 1_000_000L);
             assertThat(keyedSize(ctx.getBean(SignalboxRegistry.class), "accounts")).isZero();
@@ -197,7 +198,7 @@ class GuardedMethodsTest {
             SignalboxRegistry registry = ctx.getBean(SignalboxRegistry.class);
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Call holder = TestThreads.start(Flavor.VIRTUAL, x -> slow.hold(inside, release));
+            Call holder = Threads.call(Flavor.VIRTUAL, x -> slow.hold(inside, release));
             await(inside, "holder inside");
             assertThatThrownBy(slow::tryBriefly).isInstanceOf(GuardTimeoutException.class);
             assertThat(slow.briefCalls().get()).isZero();
@@ -218,16 +219,16 @@ class GuardedMethodsTest {
             Outer outer = ctx.getBean(Outer.class);
             SignalboxRegistry registry = ctx.getBean(SignalboxRegistry.class);
             // Inner methods time out after 1s: a self-deadlock would surface as GuardTimeoutException.
-            Call viaOtherBean = TestThreads.start(Flavor.VIRTUAL, x -> assertThat(outer.viaInnerBean()).isEqualTo("inner"));
+            Call viaOtherBean = Threads.call(Flavor.VIRTUAL, x -> assertThat(outer.viaInnerBean()).isEqualTo("inner"));
             viaOtherBean.joinSuccessfully();
-            Call viaSelf = TestThreads.start(Flavor.PLATFORM, x -> assertThat(outer.viaSelf("k")).isEqualTo("self:k"));
+            Call viaSelf = Threads.call(Flavor.PLATFORM, x -> assertThat(outer.viaSelf("k")).isEqualTo("self:k"));
             viaSelf.joinSuccessfully();
             assertThat(snapshot(registry, "reentrant").active()).isZero();
             assertThat(keyedSize(registry, "reentrant-keyed")).isZero();
             // And the guard is really held by the outer call: another thread cannot get in meanwhile.
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Call holder = TestThreads.start(Flavor.VIRTUAL, x -> outer.holdThenReenter(inside, release));
+            Call holder = Threads.call(Flavor.VIRTUAL, x -> outer.holdThenReenter(inside, release));
             await(inside, "outer holding");
             assertThatThrownBy(() -> ctx.getBean(Inner.class).inner()).isInstanceOf(GuardTimeoutException.class);
             release.countDown();
@@ -366,7 +367,7 @@ class GuardedMethodsTest {
             SignalboxRegistry registry = ctx.getBean(SignalboxRegistry.class);
             int threads = flavor == Flavor.VIRTUAL ? 32 : 8;
             int rounds = flavor == Flavor.VIRTUAL ? 60 : 200;
-            TestThreads.runConcurrently(flavor, threads, i -> {
+            Threads.runConcurrently(flavor, threads, i -> {
                 for (int r = 0; r < rounds; r++) {
                     // Each call is cancelled at some point of its life: waiting, just granted, or running.
                     CompletableFuture<String> body = new CompletableFuture<>();
@@ -422,12 +423,12 @@ class GuardedMethodsTest {
             Tuned service = ctx.getBean(Tuned.class);
             // Two callers inside a guard annotated with 1 permit.
             CountDownLatch bothInside = new CountDownLatch(2);
-            TestThreads.runConcurrently(Flavor.VIRTUAL, 2, i -> assertThat(service.together(bothInside)).isTrue());
+            Threads.runConcurrently(Flavor.VIRTUAL, 2, i -> assertThat(service.together(bothInside)).isTrue());
 
             // The annotation says 30s; the property says 50ms: the second call gives up long before 30s.
             CountDownLatch inside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            Call holder = TestThreads.start(Flavor.VIRTUAL, x -> service.hold(inside, release));
+            Call holder = Threads.call(Flavor.VIRTUAL, x -> service.hold(inside, release));
             await(inside, "holder inside");
             CompletableFuture<Throwable> second = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> {

@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.signalbox.annotation.Barrier;
 import dev.signalbox.annotation.RateLimited;
-import dev.signalbox.autoconfigure.TestThreads.Call;
-import dev.signalbox.autoconfigure.TestThreads.Flavor;
+import dev.signalbox.testing.Threads.Call;
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.Threads.Flavor;
 import dev.signalbox.core.BarrierBrokenException;
 import dev.signalbox.core.RateLimitExceededException;
 
@@ -21,7 +22,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import static dev.signalbox.autoconfigure.TestThreads.awaitTrue;
+import static dev.signalbox.testing.Threads.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,7 +55,7 @@ class RateLimitAndBarrierTest {
         runner.run(ctx -> {
             Api api = ctx.getBean(Api.class);
             AtomicInteger rejected = new AtomicInteger();
-            TestThreads.runConcurrently(flavor, callers, i -> {
+            Threads.runConcurrently(flavor, callers, i -> {
                 try {
                     api.bulk();
                 } catch (RateLimitExceededException e) {
@@ -103,17 +104,17 @@ class RateLimitAndBarrierTest {
             Settlement settlement = ctx.getBean(Settlement.class);
             dev.signalbox.core.Barrier barrier = barrier(ctx.getBean(SignalboxRegistry.class), "settlement");
             List<Call> calls = new ArrayList<>();
-            calls.add(TestThreads.start(flavor, x -> settlement.settle("eu")));
-            calls.add(TestThreads.start(flavor, x -> settlement.settle("us")));
+            calls.add(Threads.call(flavor, x -> settlement.settle("eu")));
+            calls.add(Threads.call(flavor, x -> settlement.settle("us")));
             awaitTrue("two parties waiting", () -> barrier.arrived() == 2);
             assertThat(settlement.settled().get()).isZero();
-            calls.add(TestThreads.start(flavor, x -> settlement.settle("apac")));
+            calls.add(Threads.call(flavor, x -> settlement.settle("apac")));
             for (Call call : calls) {
                 call.joinSuccessfully();
             }
             assertThat(settlement.settled().get()).isEqualTo(3);
             // Several generations in a row.
-            TestThreads.runConcurrently(flavor, 30, i -> settlement.settle("r" + i));
+            Threads.runConcurrently(flavor, 30, i -> settlement.settle("r" + i));
             assertThat(settlement.settled().get()).isEqualTo(33);
             assertThat(barrier.arrived()).isZero();
         });
@@ -124,14 +125,14 @@ class RateLimitAndBarrierTest {
         runner.run(ctx -> {
             Settlement settlement = ctx.getBean(Settlement.class);
             dev.signalbox.core.Barrier barrier = barrier(ctx.getBean(SignalboxRegistry.class), "settlement");
-            Call patient = TestThreads.start(Flavor.VIRTUAL, x -> settlement.settle("eu"));
+            Call patient = Threads.call(Flavor.VIRTUAL, x -> settlement.settle("eu"));
             awaitTrue("first party waiting", () -> barrier.arrived() == 1);
             // The impatient party (50ms) times out, breaking the generation for the patient one (30s) too.
             assertThatThrownBy(() -> settlement.settleImpatiently("us")).isInstanceOf(BarrierBrokenException.class);
             assertThat(patient.join()).isInstanceOf(BarrierBrokenException.class);
             assertThat(settlement.settled().get()).isZero();
             assertThat(barrier.arrived()).isZero();
-            TestThreads.runConcurrently(Flavor.PLATFORM, 3, i -> settlement.settle("r" + i));
+            Threads.runConcurrently(Flavor.PLATFORM, 3, i -> settlement.settle("r" + i));
             assertThat(settlement.settled().get()).isEqualTo(3);
         });
     }

@@ -14,8 +14,9 @@ import com.jayway.jsonpath.JsonPath;
 
 import dev.signalbox.annotation.Guarded;
 import dev.signalbox.annotation.RateLimited;
-import dev.signalbox.autoconfigure.TestThreads.Call;
-import dev.signalbox.autoconfigure.TestThreads.Flavor;
+import dev.signalbox.testing.Threads.Call;
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.Threads.Flavor;
 import dev.signalbox.core.GuardTimeoutException;
 
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-import static dev.signalbox.autoconfigure.TestThreads.await;
+import static dev.signalbox.testing.Threads.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         properties = "management.endpoints.web.exposure.include=signalbox,prometheus")
 class WebAndActuatorTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(TestThreads.BOUND).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Threads.BOUND).build();
 
     @LocalServerPort
     int port;
@@ -75,7 +76,7 @@ class WebAndActuatorTest {
     void aGuardTimeoutAnswers503ButTheApplicationsOwnHandlerWins() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Call holder = TestThreads.start(Flavor.VIRTUAL, x -> service.hold(inside, release));
+        Call holder = Threads.call(Flavor.VIRTUAL, x -> service.hold(inside, release));
         try {
             await(inside, "guard held");
             HttpResponse<String> timedOut = get("/guarded");
@@ -107,7 +108,7 @@ class WebAndActuatorTest {
 
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Call holder = TestThreads.start(Flavor.VIRTUAL, x -> service.holdKey("customer-42", inside, release));
+        Call holder = Threads.call(Flavor.VIRTUAL, x -> service.holdKey("customer-42", inside, release));
         try {
             await(inside, "key customer-42 held");
             HttpResponse<String> one = get("/actuator/signalbox/web-keyed");
@@ -158,13 +159,13 @@ class WebAndActuatorTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(TestThreads.BOUND).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Threads.BOUND).GET().build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static void awaitLatch(CountDownLatch latch) throws InterruptedException {
-        if (!latch.await(TestThreads.BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("latch not released within " + TestThreads.BOUND);
+        if (!latch.await(Threads.BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("latch not released within " + Threads.BOUND);
         }
     }
 

@@ -85,4 +85,47 @@ public final class Threads {
             TimeUnit.MILLISECONDS.sleep(1);
         }
     }
+
+    /** Awaits {@code latch} within {@link #BOUND}, failing otherwise. */
+    public static void await(java.util.concurrent.CountDownLatch latch, String what) throws InterruptedException {
+        if (!latch.await(BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
+            fail("not reached within " + BOUND + ": " + what);
+        }
+    }
+
+    /** Starts one call on its own thread of the given flavor; what it throws is kept in the returned {@link Call}. */
+    public static Call call(Flavor flavor, Body body) {
+        Call call = new Call();
+        call.thread = flavor.builder().start(() -> {
+            try {
+                body.run(0);
+            } catch (Throwable t) {
+                call.failure.set(t);
+            }
+        });
+        return call;
+    }
+
+    /** One call running on its own thread. */
+    public static final class Call {
+        private Thread thread;
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+
+        /** Joins within {@link #BOUND} and returns what the call threw (null when it returned). */
+        public Throwable join() throws InterruptedException {
+            if (!thread.join(BOUND)) {
+                thread.interrupt();
+                fail("call still running after " + BOUND);
+            }
+            return failure.get();
+        }
+
+        /** Joins and fails if the call threw. */
+        public void joinSuccessfully() throws InterruptedException {
+            Throwable t = join();
+            if (t != null) {
+                throw new AssertionError("the call failed", t);
+            }
+        }
+    }
 }

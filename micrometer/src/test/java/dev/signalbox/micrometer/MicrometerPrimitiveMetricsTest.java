@@ -3,7 +3,8 @@ package dev.signalbox.micrometer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.signalbox.micrometer.TestThreads.Flavor;
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.Threads.Flavor;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.Permit;
 import dev.signalbox.registry.SignalboxRegistry;
@@ -33,8 +34,8 @@ class MicrometerPrimitiveMetricsTest {
             Lock lock = new SignalboxRegistry(metrics).lock("crowded");
             int threads = 20_000;
             AtomicLong overSlots = new AtomicLong();
-            TestThreads.runConcurrently(Flavor.VIRTUAL, threads, index -> {
-                try (Permit ignored = lock.acquire(TestThreads.BOUND)) {
+            Threads.runConcurrently(Flavor.VIRTUAL, threads, index -> {
+                try (Permit ignored = lock.acquire(Threads.BOUND)) {
                     Thread.onSpinWait();
                 }
                 if (metrics.pendingRecords() > metrics.bufferSlots()) {
@@ -60,7 +61,7 @@ class MicrometerPrimitiveMetricsTest {
         try {
             Lock lock = new SignalboxRegistry(metrics).lock("scheduled");
             lock.acquire().close();
-            TestThreads.awaitTrue("the hold reached its timer through the scheduled flush",
+            Threads.awaitTrue("the hold reached its timer through the scheduled flush",
                     () -> meters.get("signalbox.hold").tag("name", "scheduled").timer().count() == 1);
         } finally {
             metrics.close();

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.signalbox.micrometer.TestThreads.Flavor;
+import dev.signalbox.testing.Threads;
+import dev.signalbox.testing.Threads.Flavor;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -58,7 +59,7 @@ class TimerRecordBufferTest {
             }
         });
         try {
-            TestThreads.runConcurrently(Flavor.PLATFORM, THREADS, index -> {
+            Threads.runConcurrently(Flavor.PLATFORM, THREADS, index -> {
                 for (int i = 0; i < RECORDS_PER_THREAD; i++) {
                     long value = (long) index * RECORDS_PER_THREAD + i + 1;
                     buffer.record(value % 2 == 0 ? even : odd, value);
@@ -66,9 +67,9 @@ class TimerRecordBufferTest {
             });
         } finally {
             producing.set(false);
-            reader.join(TestThreads.BOUND);
+            reader.join(Threads.BOUND);
             drainer.shutdown();
-            assertThat(drainer.awaitTermination(TestThreads.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(drainer.awaitTermination(Threads.BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
         }
         buffer.drainAll();
 
@@ -87,7 +88,7 @@ class TimerRecordBufferTest {
         int threads = 10_000;
         int perThread = 10;
         AtomicLong overSlots = new AtomicLong();
-        TestThreads.runConcurrently(Flavor.VIRTUAL, threads, index -> {
+        Threads.runConcurrently(Flavor.VIRTUAL, threads, index -> {
             for (int i = 0; i < perThread; i++) {
                 buffer.record(timer, (long) index * perThread + i + 1);
                 if (buffer.pending() > buffer.slots()) {
