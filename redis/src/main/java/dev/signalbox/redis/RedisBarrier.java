@@ -1,8 +1,6 @@
 package dev.signalbox.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +28,8 @@ import dev.signalbox.annotation.Scope;
 import dev.signalbox.core.Barrier;
 import dev.signalbox.core.BarrierBrokenException;
 import dev.signalbox.core.Durations;
+import dev.signalbox.core.Event;
+import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.GuardUnavailableException;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.PrimitiveListener;
@@ -90,8 +90,10 @@ import dev.signalbox.core.Snapshot;
  * otherwise returns the verdict it already had.</li>
  * <li>Wake-ups: each instance subscribes to the channel once, when the barrier is made (an arrival
  * waits for the subscription if it is not there yet, so no verdict on its generations is published
- * before it listens), and completes its local parties of a
- * generation when its verdict arrives, in arrival order. Pub/sub drops messages while a connection is
+ * before it listens). Its parties of a generation wait for the verdict on one core {@link Event},
+ * which gives their timeouts and withdrawals and, once the verdict arrives, wakes them in the order
+ * they began waiting: their arrival order, unless the replies to two of this instance's arrivals
+ * crossed on their way back from Redis. Pub/sub drops messages while a connection is
  * down, so while an instance has parties waiting it also asks Redis for their verdicts every third of
  * the lease and whenever its subscription comes back; the same call renews the hash's TTL and the
  * instance's arrival, and breaks the generation if another instance's arrival has lapsed.</li>
@@ -149,8 +151,8 @@ final class RedisBarrier implements Barrier {
 
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock.
-    /** This instance's parties waiting for a verdict, by generation id. */
-    private final Map<String, List<Party>> pending = new HashMap<>();
+    /** This instance's waits for the verdicts of generations it has parties in, by generation id. */
+    private final Map<String, Round> rounds = new HashMap<>();
     /** Generations this instance must still break (its party gave up while Redis was away), with the reason. */
     private final Map<String, Owed> owed = new HashMap<>();
     /** The last verdicts this instance heard, by generation id. */
@@ -160,7 +162,6 @@ final class RedisBarrier implements Barrier {
             return size() > VERDICTS_REMEMBERED;
         }
     };
-    private int waiting;
     private ScheduledFuture<?> recheckTask;
 
     /**
@@ -258,21 +259,21 @@ final class RedisBarrier implements Barrier {
             return fallback.local().await(timeout);
         }
         RedisTimer.refuseBlockingWait(subject);
-        PartyFuture future = start(timeout, timeoutNanos);
+        Party party = start(timeout, timeoutNanos);
         try {
-            return future.get();
+            return party.get();
         } catch (ExecutionException e) {
             throw RedisRoundTrip.rethrow(e.getCause());
         } catch (InterruptedException e) {
-            CompletableFuture<Integer> local = future.party.delegated();
+            CompletableFuture<Integer> local = party.delegated();
             if (local != null) {
                 local.cancel(false); // the local barrier breaks its generation
             } else {
-                future.party.giveUp(Outcome.INTERRUPTED, "a party's thread was interrupted (instance " + instanceId + ")");
+                party.giveUp(Outcome.INTERRUPTED, "a party's thread was interrupted (instance " + instanceId + ")");
             }
             try {
                 // Released just before the give-up reached Redis: this party goes with its generation.
-                int index = future.get(2 * RedisRoundTrip.UNTIMED_BOUND.toNanos(), TimeUnit.NANOSECONDS);
+                int index = party.get(2 * RedisRoundTrip.UNTIMED_BOUND.toNanos(), TimeUnit.NANOSECONDS);
                 Thread.currentThread().interrupt();
                 return index;
             } catch (ExecutionException | TimeoutException | InterruptedException | CancellationException notReleased) {
@@ -292,15 +293,13 @@ final class RedisBarrier implements Barrier {
     }
 
     /** Arrives (asynchronously): subscribes if not yet, runs the arrival script, and hands back the party's future. */
-    private PartyFuture start(Duration timeout, long timeoutNanos) {
-        long arrivedAt = probe.arrive();
-        long deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
-        Party party = new Party(arrivedAt, timeout);
+    private Party start(Duration timeout, long timeoutNanos) {
+        Party party = new Party(probe.arrive(), timeout, timeoutNanos);
         if (fallback.redisKnownDown()) {
             // Not asked: handled as a failed arrival (the local barrier takes it, or it fails), on the timer thread.
             GuardUnavailableException down = fallback.knownDown("arriving");
-            RedisTimer.execute(() -> party.arrived(null, down, deadline));
-            return party.future;
+            RedisTimer.execute(() -> party.arrived(null, down));
+            return party;
         }
         // Subscribing and arriving together wait for Redis at most the timeout (a zero timeout: the untimed bound).
         long redisDeadline = RedisRoundTrip.deadline(System.nanoTime(), fallback.roundTripBound(timeoutNanos));
@@ -312,13 +311,13 @@ final class RedisBarrier implements Barrier {
                         Math.max(1L, RedisRoundTrip.remaining(redisDeadline)), name, subject, "arriving"))
                 .whenComplete((reply, error) -> {
                     try {
-                        party.arrived(reply, error, deadline);
+                        party.arrived(reply, error);
                     } catch (RuntimeException | Error e) {
                         log.error("{}: could not handle Redis' answer to an arrival ({}); the party fails", subject, reply, e);
-                        party.future.failByBarrier(e);
+                        party.fail(e);
                     }
                 });
-        return party.future;
+        return party;
     }
 
     /** The channel subscription, made once and again after it failed; bounded by {@code boundNanos}. */
@@ -378,26 +377,23 @@ final class RedisBarrier implements Barrier {
         }
     }
 
-    /** A generation was decided: its parties on this instance are released or fail, in arrival order. */
+    /** A generation was decided: its parties on this instance are released or fail, in the order they began waiting here. */
     private void onVerdict(String generation, String verdict) {
         if (OPEN.equals(verdict)) {
             return;
         }
-        List<Party> decided;
+        Round decided;
         lock.lock();
         try {
             recentVerdicts.put(generation, verdict);
-            decided = pending.remove(generation);
+            decided = rounds.remove(generation);
             owed.remove(generation);
             rescheduleLocked();
         } finally {
             lock.unlock();
         }
         if (decided != null) {
-            decided.sort(Comparator.comparingInt(p -> p.index));
-            for (Party party : decided) {
-                party.finish(verdict, null);
-            }
+            decided.decide(verdict);
         }
     }
 
@@ -407,7 +403,7 @@ final class RedisBarrier implements Barrier {
         Map<String, Owed> breaks;
         lock.lock();
         try {
-            pending.forEach((id, parties) -> open.put(id, parties.get(0).generation));
+            rounds.forEach((id, round) -> open.put(id, round.generation));
             breaks = new HashMap<>(owed);
         } finally {
             lock.unlock();
@@ -422,8 +418,9 @@ final class RedisBarrier implements Barrier {
 
     /**
      * Runs the settle script for {@code generation} ({@code break} or {@code check}) and delivers the
-     * verdict. When Redis cannot be reached, a break is owed (retried by {@link #recheck()}) and
-     * {@code party}, if any, fails with {@link GuardUnavailableException}.
+     * verdict, also to {@code party} (a party that gave up and learns its verdict from its break), if
+     * any. When Redis cannot be reached, a break is owed (retried by {@link #recheck()}) and
+     * {@code party} fails with {@link GuardUnavailableException}.
      */
     private void settle(Generation generation, String mode, String reason, Party party) {
         RedisRoundTrip.<String>async(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, SETTLE,
@@ -436,6 +433,9 @@ final class RedisBarrier implements Barrier {
                     }
                     if (error == null) {
                         onVerdict(generation.id(), verdict);
+                        if (party != null) {
+                            party.finish(verdict, null);
+                        }
                         return;
                     }
                     if ("break".equals(mode)) {
@@ -457,7 +457,7 @@ final class RedisBarrier implements Barrier {
 
     /** Under the lock: runs {@link #recheck()} periodically while parties wait or breaks are owed, and not otherwise. */
     private void rescheduleLocked() {
-        boolean needed = !pending.isEmpty() || !owed.isEmpty();
+        boolean needed = !rounds.isEmpty() || !owed.isEmpty();
         if (needed && recheckTask == null) {
             recheckTask = RedisTimer.scheduleAtFixedRate(this::recheck, recheckNanos);
         } else if (!needed && recheckTask != null) {
@@ -479,17 +479,21 @@ final class RedisBarrier implements Barrier {
 
     // ---------------------------------------------------------------- helpers
 
-    /** This instance's view, without asking Redis: {@code waiting} counts this instance's parties in a generation. */
+    /** This instance's view, without asking Redis: {@code waiting} counts this instance's parties waiting for a verdict. */
     @Override
     public Snapshot snapshot() {
-        int now;
+        List<Round> open;
         lock.lock();
         try {
-            now = waiting;
+            open = List.copyOf(rounds.values());
         } finally {
             lock.unlock();
         }
-        return new Snapshot(name, kind(), now, 0, parties, List.of());
+        int waiting = 0;
+        for (Round round : open) {
+            waiting += round.decided.snapshot().waiting();
+        }
+        return new Snapshot(name, kind(), waiting, 0, parties, List.of());
     }
 
     @Override
@@ -514,35 +518,67 @@ final class RedisBarrier implements Barrier {
     private record Owed(Generation generation, String reason) {
     }
 
-    /** One caller's wait at the barrier, on this instance. */
-    private final class Party {
+    /**
+     * This instance's wait for one generation's verdict: its parties wait on a core {@link Event}, which
+     * gives their timeouts and the withdrawal of their waits, and which is set once the verdict is known.
+     */
+    private static final class Round {
 
-        final long arrivedAt;
-        final Duration timeout;
-        final PartyFuture future = new PartyFuture(this);
+        final Generation generation;
+        final Event decided;
+        /** Written before {@link #decided} is set. */
+        volatile String verdict;
+
+        Round(Generation generation, String name) {
+            this.generation = generation;
+            this.decided = Event.create(name);
+        }
+
+        void decide(String verdict) {
+            this.verdict = verdict;
+            decided.set();
+        }
+    }
+
+    /**
+     * One caller's wait at the barrier on this instance, and its future: it arrives in Redis, then waits
+     * for its generation's verdict on the generation's {@link Round}. A party that gives up (times out,
+     * is interrupted, is cancelled) breaks its generation in Redis; unless cancelled, it then ends with
+     * the verdict that break answers (released, when the release was counted first). Its outcome is
+     * reported once.
+     *
+     * <p>It is its own future, as core's waits are, so that {@link #cancel} decides against the verdict
+     * under the barrier's lock, reports before the caller can see the outcome, and returns false once the
+     * verdict is in.
+     */
+    private final class Party extends CompletableFuture<Integer> {
+
+        private final long arrivedAt;
+        private final Duration timeout;
+        private final long deadline;
         // Guarded by lock.
-        Generation generation;
-        int index;
+        private Generation generation;
+        private int index;
         /** Why this party stopped waiting (timeout, interrupt, cancel), or null while it waits. */
-        Outcome gaveUp;
-        String gaveUpReason;
-        boolean counted;
-        boolean finished;
-        ScheduledFuture<?> timeoutTask;
-        CompletableFuture<Integer> local;
+        private Outcome gaveUp;
+        private String gaveUpReason;
+        private boolean finished;
+        /** Its wait on the generation's verdict, while it waits there. */
+        private CompletableFuture<Void> wait;
+        private CompletableFuture<Integer> local;
 
-        Party(long arrivedAt, Duration timeout) {
+        Party(long arrivedAt, Duration timeout, long timeoutNanos) {
             this.arrivedAt = arrivedAt;
             this.timeout = timeout;
+            this.deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
         }
 
         /** The arrival script answered (or failed). Runs on the {@link RedisTimer} thread. */
-        void arrived(List<Object> reply, Throwable error, long deadline) {
+        void arrived(List<Object> reply, Throwable error) {
             if (error != null) {
                 Throwable cause = RedisRoundTrip.unwrap(error);
                 if (fallback.enabled() && RedisRoundTrip.isUnavailable(cause)) {
-                    delegate(fallback.local().awaitAsync(deadline == Long.MAX_VALUE ? Durations.FOREVER
-                            : Duration.ofNanos(RedisRoundTrip.remaining(deadline))));
+                    delegate(fallback.local().awaitAsync(remainingTimeout()));
                 } else {
                     finish(null, cause);
                 }
@@ -565,26 +601,23 @@ final class RedisBarrier implements Barrier {
                 case "P" -> finishRejected(new IllegalStateException(subject + " has " + at + " parties in Redis (set by the"
                         + " instance that started it) but this instance says " + parties + "; give every instance the same"
                         + " parties"));
-                default -> waitIn(Generation.parse((String) reply.get(1)), at, deadline);
+                default -> waitIn(Generation.parse((String) reply.get(1)), at);
             }
         }
 
-        /** Registers this party as waiting in {@code generation}, unless its verdict is already known or it gave up meanwhile. */
-        private void waitIn(Generation generation, int at, long deadline) {
+        /** Waits for {@code generation}'s verdict on its round, unless it is already known or this party gave up meanwhile. */
+        private void waitIn(Generation generation, int at) {
             String known;
-            boolean mustBreak;
+            Outcome gaveUpWith;
+            Round round = null;
             lock.lock();
             try {
                 this.generation = generation;
                 this.index = at;
                 known = recentVerdicts.get(generation.id());
-                mustBreak = gaveUp != null;
-                if (known == null && !finished) {
-                    pending.computeIfAbsent(generation.id(), id -> new ArrayList<>()).add(this);
-                    if (gaveUp == null) {
-                        counted = true;
-                        waiting++;
-                    }
+                gaveUpWith = gaveUp;
+                if (known == null && gaveUpWith == null) {
+                    round = rounds.computeIfAbsent(generation.id(), id -> new Round(generation, name));
                     rescheduleLocked();
                 }
             } finally {
@@ -592,23 +625,44 @@ final class RedisBarrier implements Barrier {
             }
             if (known != null) {
                 finish(known, null);
-            } else if (mustBreak) {
-                settle(generation, "break", gaveUpReason, finished ? null : this);
-            } else if (deadline != Long.MAX_VALUE) {
-                ScheduledFuture<?> task = RedisTimer.schedule(() -> giveUp(Outcome.TIMEOUT,
-                        "a party timed out after " + Durations.format(timeout) + " (instance " + instanceId + ")"),
-                        RedisRoundTrip.remaining(deadline));
-                lock.lock();
-                try {
-                    if (finished) {
-                        task.cancel(false);
-                    } else {
-                        timeoutTask = task;
-                    }
-                } finally {
-                    lock.unlock();
-                }
+                return;
             }
+            if (gaveUpWith != null) {
+                settle(generation, "break", gaveUpReason, gaveUpWith == Outcome.CANCELLED ? null : this);
+                return;
+            }
+            CompletableFuture<Void> verdict = round.decided.awaitAsync(remainingTimeout());
+            lock.lock();
+            try {
+                gaveUpWith = gaveUp;
+                if (gaveUpWith == null) {
+                    wait = verdict;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (gaveUpWith != null) {
+                verdict.cancel(false); // the give-up knew the generation: it breaks it
+            } else {
+                Round waitedOn = round;
+                verdict.whenCompleteAsync((ignored, error) -> waited(waitedOn, error), RedisTimer::execute);
+            }
+        }
+
+        /** The verdict is in, or this party's timeout ran out first (on the {@link RedisTimer} thread). */
+        private void waited(Round round, Throwable error) {
+            Throwable cause = error == null ? null : RedisRoundTrip.unwrap(error);
+            if (cause == null) {
+                finish(round.verdict, null);
+            } else if (cause instanceof GuardTimeoutException) {
+                giveUp(Outcome.TIMEOUT, "a party timed out after " + Durations.format(timeout) + " (instance " + instanceId + ")");
+            } else if (!(cause instanceof CancellationException)) { // cancelled: this party gave up
+                finish(null, cause);
+            }
+        }
+
+        private Duration remainingTimeout() {
+            return deadline == Long.MAX_VALUE ? Durations.FOREVER : Duration.ofNanos(RedisRoundTrip.remaining(deadline));
         }
 
         /**
@@ -618,6 +672,7 @@ final class RedisBarrier implements Barrier {
          */
         boolean giveUp(Outcome outcome, String reason) {
             Generation known;
+            CompletableFuture<Void> waiting;
             lock.lock();
             try {
                 if (finished || gaveUp != null || local != null) {
@@ -625,16 +680,17 @@ final class RedisBarrier implements Barrier {
                 }
                 gaveUp = outcome;
                 gaveUpReason = reason;
-                if (counted) {
-                    counted = false;
-                    waiting--;
-                }
                 if (outcome == Outcome.CANCELLED) {
                     finished = true;
                 }
                 known = generation;
+                waiting = wait;
+                wait = null;
             } finally {
                 lock.unlock();
+            }
+            if (waiting != null) {
+                waiting.cancel(false);
             }
             if (outcome == Outcome.CANCELLED) {
                 probe.waitEnded(arrivedAt, Outcome.CANCELLED);
@@ -648,39 +704,30 @@ final class RedisBarrier implements Barrier {
         /** Ends this party with the generation's verdict, or with {@code error}; only the first call counts. */
         void finish(String verdict, Throwable error) {
             Outcome gaveUpWith;
-            ScheduledFuture<?> task;
             lock.lock();
             try {
                 if (finished) {
                     return;
                 }
                 finished = true;
-                if (counted) {
-                    counted = false;
-                    waiting--;
-                }
                 gaveUpWith = gaveUp;
-                task = timeoutTask;
             } finally {
                 lock.unlock();
-            }
-            if (task != null) {
-                task.cancel(false);
             }
             try {
                 if (error != null) {
                     probe.waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.TIMEOUT);
-                    future.failByBarrier(error);
+                    fail(error);
                 } else if (isReleased(verdict)) {
                     probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-                    future.completeByBarrier(index);
+                    super.complete(index);
                 } else {
                     probe.waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.BROKEN);
-                    future.failByBarrier(new BarrierBrokenException(name, brokenReason(verdict)));
+                    fail(new BarrierBrokenException(name, brokenReason(verdict)));
                 }
             } finally {
                 // A listener that throws must not leave the party waiting forever.
-                future.failByBarrier(new IllegalStateException(subject + ": the party ended without a verdict"));
+                fail(new IllegalStateException(subject + ": the party ended without a verdict"));
             }
         }
 
@@ -695,7 +742,7 @@ final class RedisBarrier implements Barrier {
                 lock.unlock();
             }
             probe.waitEnded(arrivedAt, Outcome.REJECTED);
-            future.failByBarrier(error);
+            fail(error);
         }
 
         /** Hands this wait to the local fallback's barrier. */
@@ -717,9 +764,9 @@ final class RedisBarrier implements Barrier {
             }
             fallbackFuture.whenComplete((index, error) -> {
                 if (error == null) {
-                    future.completeByBarrier(index);
+                    super.complete(index);
                 } else {
-                    future.failByBarrier(RedisRoundTrip.unwrap(error));
+                    fail(RedisRoundTrip.unwrap(error));
                 }
             });
         }
@@ -732,33 +779,23 @@ final class RedisBarrier implements Barrier {
                 lock.unlock();
             }
         }
-    }
 
-    /**
-     * The future of a party: completes with the arrival index when the generation is released, or fails
-     * with {@link BarrierBrokenException} when it breaks. Cancelling it withdraws the party and breaks its
-     * generation in Redis.
-     */
-    private static final class PartyFuture extends CompletableFuture<Integer> {
-
-        final Party party;
-
-        PartyFuture(Party party) {
-            this.party = party;
+        void fail(Throwable error) {
+            super.completeExceptionally(error);
         }
 
         /** Withdraws the party, breaking its generation; false when its verdict came first. */
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            CompletableFuture<Integer> local = party.delegated();
-            if (local != null) {
+            CompletableFuture<Integer> delegatedTo = delegated();
+            if (delegatedTo != null) {
                 // The local future's cancellation completes this one through its callback.
-                if (local.cancel(mayInterruptIfRunning)) {
+                if (delegatedTo.cancel(mayInterruptIfRunning)) {
                     super.cancel(false);
                 }
                 return isCancelled();
             }
-            if (party.giveUp(Outcome.CANCELLED, "a party's async wait was cancelled")) {
+            if (giveUp(Outcome.CANCELLED, "a party's async wait was cancelled")) {
                 return super.cancel(false);
             }
             return isCancelled();
@@ -767,15 +804,15 @@ final class RedisBarrier implements Barrier {
         /** Withdraws the party like {@link #cancel(boolean)} and fails this future with {@code ex}. */
         @Override
         public boolean completeExceptionally(Throwable ex) {
-            CompletableFuture<Integer> local = party.delegated();
-            if (local != null) {
-                if (local.completeExceptionally(ex)) {
-                    super.completeExceptionally(ex);
+            CompletableFuture<Integer> delegatedTo = delegated();
+            if (delegatedTo != null) {
+                if (delegatedTo.completeExceptionally(ex)) {
+                    fail(ex);
                     return true;
                 }
                 return false;
             }
-            if (party.giveUp(Outcome.CANCELLED, "a party's async wait was completed with " + ex)) {
+            if (giveUp(Outcome.CANCELLED, "a party's async wait was completed with " + ex)) {
                 return super.completeExceptionally(ex);
             }
             return false;
@@ -786,19 +823,6 @@ final class RedisBarrier implements Barrier {
         public boolean complete(Integer value) {
             throw new UnsupportedOperationException(
                     "this future is completed by the barrier when its generation is released; cancel() it to withdraw");
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
-        }
-
-        void completeByBarrier(int index) {
-            super.complete(index);
-        }
-
-        void failByBarrier(Throwable error) {
-            super.completeExceptionally(error);
         }
     }
 }

@@ -1,17 +1,15 @@
 package dev.signalbox.redis;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.redisson.api.RRateLimiter;
@@ -23,8 +21,12 @@ import org.slf4j.LoggerFactory;
 
 import dev.signalbox.annotation.Scope;
 import dev.signalbox.core.Durations;
+import dev.signalbox.core.Fairness;
+import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.GuardUnavailableException;
+import dev.signalbox.core.Lock;
 import dev.signalbox.core.Outcome;
+import dev.signalbox.core.Permit;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.RateLimitExceededException;
 import dev.signalbox.core.RateLimiter;
@@ -43,9 +45,10 @@ import dev.signalbox.core.Snapshot;
  * instance's clock in milliseconds: instances whose clocks differ by {@code s} can together admit
  * {@code limit} tokens in a window as short as {@code per - s - 1ms}; keep them in sync (NTP).
  *
- * <p><b>Ordering:</b> FIFO among this instance's waiting calls: they queue locally, and only the head
- * of the queue asks Redis, so many local waiters cost Redis what one does. Across instances there is
- * no order: whichever instance's head asks first after a token frees gets it. {@link #tryAcquire()} and
+ * <p><b>Ordering:</b> FIFO among this instance's waiting calls: they queue locally (in a core FIFO
+ * {@link Lock}, which owns their order, timeouts and withdrawal there), and only the head of the queue
+ * asks Redis, so many local waiters cost Redis what one does. Across instances there is no order:
+ * whichever instance's head asks first after a token frees gets it. {@link #tryAcquire()} and
  * zero-timeout calls never pass this instance's waiters (they are refused while any wait). <b>Timeouts:</b>
  * a zero timeout asks Redis once. A positive timeout waits in the local queue and then, as head, in
  * Redisson's own timed acquire, which sleeps for the delay Redis computes (until the oldest grant
@@ -101,12 +104,10 @@ final class RedisRateLimiter implements RateLimiter {
     private final ClusterProbe probe;
     private final LocalFallbackSwitch<RateLimiter> fallback;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    // Guarded by lock.
-    /** This instance's waiting calls, oldest first; the head may be asking Redis. */
-    private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
-    /** The queued waiter whose Redis call is in flight, if any. */
-    private Waiter asking;
+    /** The local queue: a call with a timeout holds it while it asks Redis, so only the head asks. */
+    private final Lock queue;
+    /** This instance's calls with a timeout that have not ended: queued, or asking Redis as the head. */
+    private final AtomicInteger waiting = new AtomicInteger();
 
     /**
      * A limiter that knows by itself whether Redis is down; one from {@link RedisClusterPrimitives}
@@ -148,6 +149,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.keepAlive = per.plus(KEEP_ALIVE_MARGIN);
         this.redisName = settings.keyPrefix() + "{" + name + (key == null ? "" : ":" + key) + "}";
         this.limiter = backend.client.getRateLimiter(redisName);
+        this.queue = Lock.create(name, Fairness.FIFO, PrimitiveListener.NONE);
         this.probe = new ClusterProbe(this, listener);
         this.fallback = new LocalFallbackSwitch<>(backend, name, subject, this, probe.listener,
                 local -> RateLimiter.create(name, limit, per, local));
@@ -252,24 +254,24 @@ final class RedisRateLimiter implements RateLimiter {
             if (taken == null) {
                 fallback.local().acquire(permits, timeout);
             } else if (!taken) {
-                throw new RateLimitExceededException(name, per);
+                throw exceeded();
             }
             return;
         }
         RedisTimer.refuseBlockingWait(subject);
-        Waiter waiter = start(permits, arrivedAt, timeoutNanos);
+        TokenCall call = start(permits, arrivedAt, timeout, timeoutNanos);
         try {
-            waiter.future.get();
+            call.get();
         } catch (ExecutionException e) {
             throw RedisRoundTrip.rethrow(e.getCause());
         } catch (InterruptedException e) {
-            if (waiter.withdraw(Outcome.INTERRUPTED, null)) {
+            if (call.withdraw(Outcome.INTERRUPTED, null)) {
                 throw e;
             }
             // Decided just before the interrupt: that decision stands, and the interrupt is kept.
             Thread.currentThread().interrupt();
             try {
-                waiter.future.get(RedisRoundTrip.UNTIMED_BOUND.toNanos(), TimeUnit.NANOSECONDS);
+                call.get(RedisRoundTrip.UNTIMED_BOUND.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException failed) {
                 throw RedisRoundTrip.rethrow(failed.getCause());
             } catch (TimeoutException | InterruptedException | CancellationException undecided) {
@@ -286,57 +288,13 @@ final class RedisRateLimiter implements RateLimiter {
         if (fallback.active()) {
             return fallback.local().acquireAsync(permits, timeout);
         }
-        return start(permits, arrivedAt, timeoutNanos).future;
+        return start(permits, arrivedAt, timeout, timeoutNanos);
     }
 
-    /**
-     * A zero timeout asks Redis once, unless this instance has waiters (then it is refused at once);
-     * a positive one joins the local queue, whose head asks Redis.
-     */
-    private Waiter start(int permits, long arrivedAt, long timeoutNanos) {
-        long deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
-        Waiter waiter = new Waiter(permits, arrivedAt, deadline, timeoutNanos == 0L);
-        boolean refused = false;
-        lock.lock();
-        try {
-            if (waiter.once) {
-                refused = !queue.isEmpty();
-                if (!refused) {
-                    waiter.phase = Phase.ASKING;
-                }
-            } else {
-                queue.add(waiter);
-                if (deadline != Long.MAX_VALUE) {
-                    waiter.timeoutTask = RedisTimer.schedule(waiter::timedOut, RedisRoundTrip.remaining(deadline));
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (refused) {
-            waiter.finish(null, Outcome.REJECTED);
-        } else if (waiter.once) {
-            waiter.ask();
-        } else {
-            askNext();
-        }
-        return waiter;
-    }
-
-    /** Lets the head of the local queue ask Redis, unless a queued waiter is asking already. */
-    private void askNext() {
-        Waiter head;
-        lock.lock();
-        try {
-            if (asking != null || (head = queue.peek()) == null) {
-                return;
-            }
-            asking = head;
-            head.phase = Phase.ASKING;
-        } finally {
-            lock.unlock();
-        }
-        head.ask();
+    private TokenCall start(int permits, long arrivedAt, Duration timeout, long timeoutNanos) {
+        TokenCall call = new TokenCall(permits, arrivedAt, timeout, timeoutNanos);
+        call.start();
+        return call;
     }
 
     // ---------------------------------------------------------------- queries
@@ -401,25 +359,13 @@ final class RedisRateLimiter implements RateLimiter {
      */
     @Override
     public boolean isIdle() {
-        lock.lock();
-        try {
-            return queue.isEmpty();
-        } finally {
-            lock.unlock();
-        }
+        return waiting.get() == 0;
     }
 
     /** This instance's view, without asking Redis: {@code waiting} counts this instance's queued calls. */
     @Override
     public Snapshot snapshot() {
-        int waiting;
-        lock.lock();
-        try {
-            waiting = queue.size();
-        } finally {
-            lock.unlock();
-        }
-        return new Snapshot(name, kind(), waiting, 0, limit, List.of());
+        return new Snapshot(name, kind(), waiting.get(), 0, limit, List.of());
     }
 
     // ---------------------------------------------------------------- Redis calls
@@ -468,42 +414,99 @@ final class RedisRateLimiter implements RateLimiter {
         return subject + " (" + limit + " per " + Durations.format(per) + ", Redis key " + redisName + ")";
     }
 
-    private enum Phase {
-        /** In the local queue, behind the head. */
-        QUEUED,
-        /** Its Redis call is in flight. */
-        ASKING,
-        /** Served by the local fallback's future. */
-        LOCAL,
-        /** Granted or failed. */
-        DONE,
-        /** Withdrawn by its caller. */
-        WITHDRAWN
+    private RateLimitExceededException exceeded() {
+        return new RateLimitExceededException(name, per);
     }
 
-    /** One call for tokens on this instance. */
-    private final class Waiter {
+    private enum Phase {
+        /** Queued locally, or asking Redis as the head. */
+        WAITING,
+        /** Handed to the local fallback's limiter. */
+        LOCAL,
+        /** Granted, failed or withdrawn. */
+        ENDED
+    }
 
-        final int permits;
-        final long arrivedAt;
-        final long deadline;
+    /**
+     * One call for tokens that is not a blocking zero-timeout call, and its future. A positive timeout
+     * waits its turn in the local queue (the core lock, with the call's timeout), then asks Redis with
+     * the time it has left, holding the queue meanwhile; a zero timeout asks once, unless this instance
+     * has waiters. It ends once, with one outcome reported: granted, refused or timed out, failed (Redis
+     * unavailable), or withdrawn; or it is handed to the local fallback, which then reports. A withdrawn
+     * call takes nothing: its local wait is withdrawn in core, its turn passes on at once, and tokens its
+     * Redis call is granted afterwards are released back.
+     *
+     * <p>It is its own future, as core's waits are, so that {@link #cancel} decides against the grant
+     * under this call's monitor, reports before the caller can see the outcome, and returns false once
+     * the grant is decided.
+     */
+    private final class TokenCall extends CompletableFuture<Void> {
+
+        private final int permits;
+        private final long arrivedAt;
+        private final Duration timeout;
+        private final long deadline;
         /** A zero-timeout call: one try, never queued. */
-        final boolean once;
-        final TokenFuture future = new TokenFuture(this);
-        // Guarded by lock.
-        Phase phase = Phase.QUEUED;
-        ScheduledFuture<?> timeoutTask;
-        CompletableFuture<Void> local;
+        private final boolean once;
+        // Guarded by this.
+        private Phase phase = Phase.WAITING;
+        /** The wait for this call's turn in the local queue. */
+        private CompletableFuture<Permit> admission;
+        /** The local queue, held while this call asks Redis. */
+        private Permit turn;
+        /** The local fallback's future, once the call is handed to it. */
+        private CompletableFuture<Void> local;
 
-        Waiter(int permits, long arrivedAt, long deadline, boolean once) {
+        TokenCall(int permits, long arrivedAt, Duration timeout, long timeoutNanos) {
             this.permits = permits;
             this.arrivedAt = arrivedAt;
-            this.deadline = deadline;
-            this.once = once;
+            this.timeout = timeout;
+            this.deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
+            this.once = timeoutNanos == 0L;
+        }
+
+        void start() {
+            if (once) {
+                if (isIdle()) {
+                    ask();
+                } else {
+                    end(Outcome.REJECTED, exceeded());
+                }
+                return;
+            }
+            waiting.incrementAndGet();
+            CompletableFuture<Permit> wait = queue.acquireAsync(timeout);
+            synchronized (this) {
+                admission = wait;
+            }
+            wait.whenCompleteAsync(this::admitted, RedisTimer::execute);
+        }
+
+        /** This call's turn came, or its timeout ran out in the local queue (on the {@link RedisTimer} thread). */
+        private void admitted(Permit admitted, Throwable error) {
+            if (error != null) {
+                Throwable cause = RedisRoundTrip.unwrap(error);
+                if (!(cause instanceof CancellationException)) { // cancelled by this call's end
+                    end(Outcome.TIMEOUT, cause instanceof GuardTimeoutException ? exceeded() : cause);
+                }
+                return;
+            }
+            boolean ended;
+            synchronized (this) {
+                ended = phase != Phase.WAITING;
+                if (!ended) {
+                    turn = admitted;
+                }
+            }
+            if (ended) {
+                admitted.close(); // withdrawn as its turn came: the turn passes on
+            } else {
+                ask();
+            }
         }
 
         /** Asks Redis: once, or (as the queue's head) in Redisson's timed acquire until the deadline. */
-        void ask() {
+        private void ask() {
             if (fallback.redisKnownDown()) {
                 // Not asked: handled as a failed call, on the timer thread as Redis' answers are.
                 GuardUnavailableException down = fallback.knownDown(takingWhat(permits));
@@ -533,96 +536,92 @@ final class RedisRateLimiter implements RateLimiter {
                 answered(taken, error);
             } catch (RuntimeException | Error e) {
                 log.error("{}: could not handle Redis' answer; the call fails", subject, e);
-                future.failByLimiter(e);
-                askNext();
+                end(Outcome.TIMEOUT, e);
             }
         }
 
-        /** Redis answered this waiter's call (on the {@link RedisTimer} thread). */
+        /** Redis answered this call's request (on the {@link RedisTimer} thread). */
         private void answered(boolean taken, Throwable error) {
             Throwable cause = error == null ? null : RedisRoundTrip.unwrap(error);
-            boolean toLocal = cause != null && fallback.enabled() && RedisRoundTrip.isUnavailable(cause);
-            Phase was;
-            lock.lock();
-            try {
-                was = phase;
-                if (was == Phase.ASKING) {
-                    phase = toLocal ? Phase.LOCAL : Phase.DONE;
-                    queue.remove(this);
-                    if (timeoutTask != null) {
-                        timeoutTask.cancel(false);
-                    }
+            if (cause == null && taken) {
+                if (!end(Outcome.ACQUIRED, null)) {
+                    release(permits); // withdrawn before the grant landed
                 }
-                if (asking == this) {
-                    asking = null;
-                }
-            } finally {
-                lock.unlock();
+            } else if (cause == null) {
+                end(once ? Outcome.REJECTED : Outcome.TIMEOUT, exceeded());
+            } else if (fallback.enabled() && RedisRoundTrip.isUnavailable(cause)) {
+                delegate(once ? Duration.ZERO : remainingTimeout());
+            } else {
+                end(Outcome.TIMEOUT, cause);
             }
-            if (was == Phase.WITHDRAWN) {
-                if (taken) {
-                    release(permits);
-                }
-            } else if (was == Phase.ASKING) {
-                if (toLocal) {
-                    delegate(once ? Duration.ZERO : remainingTimeout());
-                } else if (cause != null) {
-                    finish(cause, Outcome.TIMEOUT);
-                } else if (taken) {
-                    finish(null, Outcome.ACQUIRED);
-                } else {
-                    finish(null, once ? Outcome.REJECTED : Outcome.TIMEOUT);
-                }
-            }
-            askNext();
-        }
-
-        /** The timeout ran out while still queued behind the head (an asking head's own call ends at the deadline). */
-        void timedOut() {
-            lock.lock();
-            try {
-                if (phase != Phase.QUEUED) {
-                    return;
-                }
-                phase = Phase.DONE;
-                queue.remove(this);
-            } finally {
-                lock.unlock();
-            }
-            finish(null, Outcome.TIMEOUT);
         }
 
         /**
-         * Reports the outcome and completes the future: granted for {@link Outcome#ACQUIRED}, the
-         * error if any, otherwise {@link RateLimitExceededException} with {@code per} as retry-after.
+         * Ends this call unless it has ended: leaves the local queue, reports {@code outcome} and
+         * completes the future, granted for {@link Outcome#ACQUIRED}, otherwise failed with
+         * {@code failure} (cancelled when it is null). False when the call had ended or was handed on.
          */
-        void finish(Throwable error, Outcome outcome) {
+        private boolean end(Outcome outcome, Throwable failure) {
+            synchronized (this) {
+                if (phase != Phase.WAITING) {
+                    return false;
+                }
+                phase = Phase.ENDED;
+            }
+            leaveQueue();
             try {
                 probe.waitEnded(arrivedAt, outcome);
             } finally {
                 // Completed even when the listener throws, so that no caller waits forever.
                 if (outcome == Outcome.ACQUIRED) {
-                    future.completeByLimiter();
+                    super.complete(null);
                 } else {
-                    future.failByLimiter(error != null ? error : new RateLimitExceededException(name, per));
+                    fail(failure);
                 }
+            }
+            return true;
+        }
+
+        /** Leaves the local queue (once: on leaving {@link Phase#WAITING}): withdraws the wait there, or passes the turn on. */
+        private void leaveQueue() {
+            if (once) {
+                return;
+            }
+            CompletableFuture<Permit> wait;
+            Permit held;
+            synchronized (this) {
+                wait = admission;
+                held = turn;
+            }
+            waiting.decrementAndGet();
+            if (held != null) {
+                held.close();
+            } else if (wait != null) {
+                wait.cancel(false); // a turn granted at this very moment is passed on by admitted()
             }
         }
 
-        /** Hands this call to the local fallback's limiter. */
+        /** Hands this call to the local fallback's limiter, which reports its outcome. */
         private void delegate(Duration left) {
             CompletableFuture<Void> fallbackFuture = fallback.local().acquireAsync(permits, left);
-            lock.lock();
-            try {
-                local = fallbackFuture;
-            } finally {
-                lock.unlock();
+            boolean withdrawn;
+            synchronized (this) {
+                withdrawn = phase != Phase.WAITING;
+                if (!withdrawn) {
+                    phase = Phase.LOCAL;
+                    local = fallbackFuture;
+                }
             }
+            if (withdrawn) {
+                fallbackFuture.cancel(false); // withdrawn a moment ago: the local limiter takes nothing either
+                return;
+            }
+            leaveQueue();
             fallbackFuture.whenComplete((ignored, error) -> {
                 if (error == null) {
-                    future.completeByLimiter();
+                    super.complete(null);
                 } else {
-                    future.failByLimiter(RedisRoundTrip.unwrap(error));
+                    fail(RedisRoundTrip.unwrap(error));
                 }
             });
         }
@@ -631,96 +630,49 @@ final class RedisRateLimiter implements RateLimiter {
             return deadline == Long.MAX_VALUE ? Durations.FOREVER : Duration.ofNanos(RedisRoundTrip.remaining(deadline));
         }
 
-        /** Withdraws this call; false when it was already granted or failed (or withdrawn). */
+        /** Withdraws this call ({@code CANCELLED} or {@code INTERRUPTED}); false when it was already decided. */
         boolean withdraw(Outcome outcome, Throwable error) {
-            CompletableFuture<Void> delegated = null;
-            boolean promote = false;
-            lock.lock();
-            try {
-                switch (phase) {
-                    case DONE, WITHDRAWN -> {
-                        return false;
-                    }
-                    case LOCAL -> delegated = local;
-                    default -> {
-                        queue.remove(this);
-                        phase = Phase.WITHDRAWN;
-                        if (timeoutTask != null) {
-                            timeoutTask.cancel(false);
-                        }
-                        if (asking == this) {
-                            asking = null;
-                            promote = true;
-                        }
-                    }
-                }
-            } finally {
-                lock.unlock();
+            CompletableFuture<Void> delegated;
+            synchronized (this) {
+                delegated = local;
             }
-            if (delegated != null) {
-                // The local limiter reports the outcome; its future's callback completes this one.
-                boolean withdrawn = error == null ? delegated.cancel(false) : delegated.completeExceptionally(error);
-                if (withdrawn) {
-                    future.failByLimiter(error);
-                }
-                return withdrawn;
+            if (delegated == null) {
+                return end(outcome, error);
             }
-            probe.waitEnded(arrivedAt, outcome);
-            future.failByLimiter(error);
-            if (promote) {
-                askNext();
+            // The local limiter reports the outcome; its future's callback completes this one.
+            boolean withdrawn = error == null ? delegated.cancel(false) : delegated.completeExceptionally(error);
+            if (withdrawn) {
+                fail(error);
             }
-            return true;
-        }
-    }
-
-    /** The future of a call: completed by the limiter when granted; cancelling it withdraws the call. */
-    private static final class TokenFuture extends CompletableFuture<Void> {
-
-        private final Waiter waiter;
-
-        TokenFuture(Waiter waiter) {
-            this.waiter = waiter;
-        }
-
-        /** Withdraws the call; false when it was already granted or failed. */
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return waiter.withdraw(Outcome.CANCELLED, null) || isCancelled();
-        }
-
-        /** Withdraws the call and fails this future with {@code ex}; false when it was already decided. */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
-            return waiter.withdraw(Outcome.CANCELLED, Objects.requireNonNull(ex, "ex"));
-        }
-
-        /**
-         * Not supported: the limiter completes this future when the tokens are granted. To withdraw,
-         * {@link #cancel(boolean)} it.
-         */
-        @Override
-        public boolean complete(Void value) {
-            throw new UnsupportedOperationException(
-                    "this future is completed by the rate limiter when the tokens are granted; cancel() it to withdraw");
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
-        }
-
-        void completeByLimiter() {
-            super.complete(null);
+            return withdrawn;
         }
 
         /** Fails with {@code error}, or cancels when it is null. */
-        void failByLimiter(Throwable error) {
+        private void fail(Throwable error) {
             if (error == null) {
                 super.cancel(false);
             } else {
                 super.completeExceptionally(error);
             }
+        }
+
+        /** Withdraws the call; false when it was already granted or failed. */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return withdraw(Outcome.CANCELLED, null) || isCancelled();
+        }
+
+        /** Withdraws the call and fails this future with {@code ex}; false when it was already decided. */
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            return withdraw(Outcome.CANCELLED, Objects.requireNonNull(ex, "ex"));
+        }
+
+        /** Not supported: the limiter completes this future when the tokens are granted; cancel() it to withdraw. */
+        @Override
+        public boolean complete(Void value) {
+            throw new UnsupportedOperationException(
+                    "this future is completed by the rate limiter when the tokens are granted; cancel() it to withdraw");
         }
     }
 }

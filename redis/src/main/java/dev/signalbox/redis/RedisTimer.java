@@ -10,14 +10,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The one timer of every Redis primitive of the process, a single daemon thread: it fires the bound
  * on each Redis call ({@link RedisBackend#call}), the cluster locks' retry waits and lease sweeps, and
- * the rate limiters' and barriers' timeouts and rechecks; and it completes the futures the rate
- * limiters and barriers hand out (the locks' futures complete on {@link RedisBackend#completions}).
+ * the barriers' rechecks; and it completes the futures the rate limiters and barriers hand out (the
+ * locks' futures complete on {@link RedisBackend#completions}). Their local waits (the rate limiters'
+ * queue, the barriers' wait for a verdict) are core primitives, timed by core; what ends those waits
+ * is handed over to this thread too.
  * Redisson completes its own futures on its I/O threads, where a caller's callback must not run (a
  * blocking Redisson call there fails), so every reply is handed over to this thread first. Callbacks
  * attached to those futures run here too: keep them quick or move them on with an {@code ...Async} method.
  *
  * <p>Why a scheduled executor and not a hashed wheel: a wheel fires only on its ticks (typically 10ms
- * apart), so a rate limiter's or barrier's timeout would end up to a tick late, while this fires within the
+ * apart), so a command's bound or a retry would end up to a tick late, while this fires within the
  * millisecond; and one thread that both fires timers and completes futures keeps each primitive's
  * replies in order. Arming and cancelling a task costs a lock and a heap operation on its queue,
  * next to nothing beside a Redis round trip. Since the timers fire here, no blocking wait may run on
