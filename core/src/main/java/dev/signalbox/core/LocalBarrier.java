@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.signalbox.spi.Probe;
+
 /**
  * The in-JVM {@link Barrier}.
  *

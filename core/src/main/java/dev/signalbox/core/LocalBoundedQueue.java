@@ -5,6 +5,8 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.signalbox.spi.Probe;
+
 /**
  * The in-JVM {@link BoundedQueue}.
  *

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 
+import dev.signalbox.spi.Probe;
+
 import dev.signalbox.core.PermitPrimitive.HeldPermit;
 import dev.signalbox.spi.WithdrawableFuture;
 

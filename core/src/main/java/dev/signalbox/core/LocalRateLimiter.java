@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
+import dev.signalbox.spi.Probe;
+
 /**
  * The in-JVM {@link RateLimiter}.
  *

@@ -18,6 +18,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.signalbox.spi.Probe;
+
 /**
  * The in-JVM {@link WorkerPool}: {@code N} worker threads looping on {@link BoundedQueue#take()}.
  *

@@ -3,6 +3,8 @@ package dev.signalbox.core;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import dev.signalbox.spi.Probe;
+
 /**
  * The three ways of waiting on a {@link WaitEngine} (try-once, blocking, async), shared by every
  * primitive built on one: {@link LocalLock}, {@link LocalSemaphore}, {@link LocalResourcePool} (on a

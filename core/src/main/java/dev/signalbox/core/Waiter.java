@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
 
+import dev.signalbox.spi.Probe;
+
 /**
  * One caller waiting in a {@link WaitList}: a typed node of the {@link WaitQueue} framework.
  *

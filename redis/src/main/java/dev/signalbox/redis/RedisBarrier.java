@@ -34,6 +34,7 @@ import dev.signalbox.core.GuardUnavailableException;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.Snapshot;
+import dev.signalbox.spi.Probe;
 
 /**
  * A {@link Barrier} whose parties are counted across every instance that talks to the same Redis: a
@@ -132,7 +133,7 @@ final class RedisBarrier implements Barrier {
     private final String leaseMillis;
     private final long recheckNanos;
     private final String subject;
-    private final ClusterProbe probe;
+    private final Probe probe;
     private final LocalFallbackSwitch<Barrier> fallback;
 
     private final MessageListener<String> onMessage = (ignoredChannel, message) -> RedisTimer.execute(() -> onMessage(message));
@@ -202,7 +203,7 @@ final class RedisBarrier implements Barrier {
         this.leaseMillis = Long.toString(settings.lease().toMillis());
         this.recheckNanos = settings.lease().toNanos() / 3;
         this.script = client.getScript(StringCodec.INSTANCE);
-        this.probe = new ClusterProbe(this, listener);
+        this.probe = new Probe(this, listener);
         this.fallback = new LocalFallbackSwitch<>(backend, name, subject, this, probe.listener,
                 local -> Barrier.create(name, parties, local));
         // Subscribe now, so the first arrival does not spend its timeout on it (it is retried on arrival if this fails).

@@ -31,6 +31,7 @@ import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.RateLimitExceededException;
 import dev.signalbox.core.RateLimiter;
 import dev.signalbox.core.Snapshot;
+import dev.signalbox.spi.Probe;
 
 /**
  * A {@link RateLimiter} shared by every instance that talks to the same Redis, on Redisson's
@@ -101,7 +102,7 @@ final class RedisRateLimiter implements RateLimiter {
     private final int limit;
     private final Duration per;
     private final Duration keepAlive;
-    private final ClusterProbe probe;
+    private final Probe probe;
     private final LocalFallbackSwitch<RateLimiter> fallback;
 
     /** The local queue: a call with a timeout holds it while it asks Redis, so only the head asks. */
@@ -150,7 +151,7 @@ final class RedisRateLimiter implements RateLimiter {
         this.redisName = settings.keyPrefix() + "{" + name + (key == null ? "" : ":" + key) + "}";
         this.limiter = backend.client.getRateLimiter(redisName);
         this.queue = Lock.create(name, Fairness.FIFO, PrimitiveListener.NONE);
-        this.probe = new ClusterProbe(this, listener);
+        this.probe = new Probe(this, listener);
         this.fallback = new LocalFallbackSwitch<>(backend, name, subject, this, probe.listener,
                 local -> RateLimiter.create(name, limit, per, local));
     }
