@@ -2,13 +2,13 @@ package dev.signalbox.redis;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +35,7 @@ import dev.signalbox.core.Outcome;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.Snapshot;
 import dev.signalbox.spi.Probe;
+import dev.signalbox.spi.WithdrawableFuture;
 
 /**
  * A {@link Barrier} whose parties are counted across every instance that talks to the same Redis: a
@@ -52,13 +53,22 @@ import dev.signalbox.spi.Probe;
  * (one round trip, bounded by one second) and fails with {@link BarrierBrokenException}, or with
  * {@link GuardUnavailableException} when Redis cannot be reached to break it (its instance keeps
  * trying, so the generation does not later release with a party that left). A zero timeout never waits: unless the caller completes the generation, it breaks it.
- * <b>Cancellation:</b> cancelling an async wait returns at once and breaks the generation in Redis
- * behind it; a generation released elsewhere a moment before is released for the others. <b>Memory:</b>
+ * <b>Cancellation:</b> cancelling an async wait (or completing it exceptionally) breaks its
+ * generation in Redis and waits for Redis' answer, one round trip (at most two seconds when Redis does
+ * not answer): it returns true when the break came first (the future is then cancelled), and false when
+ * the generation was released first (the future then completes with the party's index), so a
+ * generation is released whole or not at all. On the {@code signalbox-redis-timer} thread (a callback
+ * of another cluster primitive's future), where nothing may wait for Redis, it returns true at once and
+ * the break follows it; a generation released a moment before is then released for the others. <b>Memory:</b>
  * Redis decides a generation after every arrival of it, so whatever a party did before arriving
  * precedes, in Redis' order, the release of every party of its generation.
  *
- * <p><b>Redis unreachable:</b> an arrival waits for Redis at most its timeout (a zero timeout at most
- * one second) and then fails with {@link GuardUnavailableException}. With
+ * A timeout shorter than the arrival's own round trip is a timeout too: the party waits for Redis' answer
+ * to its arrival (it may have been counted), then breaks its generation like any party that times out.
+ *
+ * <p><b>Redis unreachable:</b> an arrival waits for Redis at most its timeout, but at least one second
+ * (an arrival that was sent may have been counted, and its party must learn whether before it leaves),
+ * and then fails with {@link GuardUnavailableException}. With
  * {@code settings.localFallback()} it waits for Redis at most one second and then waits at a local
  * barrier of the same parties (counting this instance's parties only). An outage is known to every
  * primitive of the same {@link RedisClusterPrimitives} and logged once: for one second after any of
@@ -94,7 +104,9 @@ import dev.signalbox.spi.Probe;
  * before it listens). Its parties of a generation wait for the verdict on one core {@link Event},
  * which gives their timeouts and withdrawals and, once the verdict arrives, wakes them in the order
  * they began waiting: their arrival order, unless the replies to two of this instance's arrivals
- * crossed on their way back from Redis. Pub/sub drops messages while a connection is
+ * crossed on their way back from Redis. The answer to an arrival and its generation's verdict come
+ * on different connections, so the verdict can come first, many generations ahead: the instance keeps
+ * every verdict it heard until each arrival it had sent by then has been answered. Pub/sub drops messages while a connection is
  * down, so while an instance has parties waiting it also asks Redis for their verdicts every third of
  * the lease and whenever its subscription comes back; the same call renews the hash's TTL and the
  * instance's arrival, and breaks the generation if another instance's arrival has lapsed.</li>
@@ -106,9 +118,6 @@ import dev.signalbox.spi.Probe;
 final class RedisBarrier implements Barrier {
 
     private static final Logger log = LoggerFactory.getLogger(RedisBarrier.class);
-
-    /** Verdicts this instance remembers, for a party whose verdict is published before it is registered. */
-    private static final int VERDICTS_REMEMBERED = 64;
 
     private static final String RELEASED = "R";
     private static final String LOST = "L";
@@ -156,13 +165,8 @@ final class RedisBarrier implements Barrier {
     private final Map<String, Round> rounds = new HashMap<>();
     /** Generations this instance must still break (its party gave up while Redis was away), with the reason. */
     private final Map<String, Owed> owed = new HashMap<>();
-    /** The last verdicts this instance heard, by generation id. */
-    private final Map<String, String> recentVerdicts = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > VERDICTS_REMEMBERED;
-        }
-    };
+    /** The verdicts this instance heard, kept while an arrival sent before them may still be answered. */
+    private final HeardVerdicts heard = new HeardVerdicts();
     private ScheduledFuture<?> recheckTask;
 
     /**
@@ -266,11 +270,11 @@ final class RedisBarrier implements Barrier {
         } catch (ExecutionException e) {
             throw RedisRoundTrip.rethrow(e.getCause());
         } catch (InterruptedException e) {
-            CompletableFuture<Integer> local = party.delegated();
-            if (local != null) {
-                local.cancel(false); // the local barrier breaks its generation
-            } else {
-                party.giveUp(Outcome.INTERRUPTED, "a party's thread was interrupted (instance " + instanceId + ")");
+            if (!party.giveUp(Outcome.INTERRUPTED, "a party's thread was interrupted (instance " + instanceId + ")")) {
+                CompletableFuture<Integer> local = party.delegated();
+                if (local != null) {
+                    local.cancel(false); // the local barrier breaks its generation
+                }
             }
             try {
                 // Released just before the give-up reached Redis: this party goes with its generation.
@@ -302,8 +306,18 @@ final class RedisBarrier implements Barrier {
             RedisTimer.execute(() -> party.arrived(null, down));
             return party;
         }
-        // Subscribing and arriving together wait for Redis at most the timeout (a zero timeout: the untimed bound).
-        long redisDeadline = RedisRoundTrip.deadline(System.nanoTime(), fallback.roundTripBound(timeoutNanos));
+        // Subscribing and arriving together wait for Redis at most the timeout, but at least the untimed bound: an
+        // arrival sent may be counted in Redis, so its party must learn whether before it can leave (and a party
+        // whose timeout ran out meanwhile then breaks its generation, see Party.waitIn). With the fallback on, the
+        // untimed bound, so that the local barrier takes over quickly.
+        long redisDeadline = RedisRoundTrip.deadline(System.nanoTime(),
+                Math.max(fallback.roundTripBound(timeoutNanos), RedisRoundTrip.boundFor(0L)));
+        lock.lock();
+        try {
+            party.sent = heard.sending();
+        } finally {
+            lock.unlock();
+        }
         subscribed(RedisRoundTrip.remaining(redisDeadline)).thenCompose(ignored -> RedisRoundTrip.async(backend,
                         RedisRoundTrip.start(() -> script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, ARRIVE,
                                 RScript.ReturnType.LIST, List.of(redisKey), channel, leaseMillis, Integer.toString(parties),
@@ -386,7 +400,7 @@ final class RedisBarrier implements Barrier {
         Round decided;
         lock.lock();
         try {
-            recentVerdicts.put(generation, verdict);
+            heard.put(generation, verdict);
             decided = rounds.remove(generation);
             owed.remove(generation);
             rescheduleLocked();
@@ -552,7 +566,7 @@ final class RedisBarrier implements Barrier {
      * under the barrier's lock, reports before the caller can see the outcome, and returns false once the
      * verdict is in.
      */
-    private final class Party extends CompletableFuture<Integer> {
+    private final class Party extends WithdrawableFuture<Integer> {
 
         private final long arrivedAt;
         private final Duration timeout;
@@ -567,6 +581,12 @@ final class RedisBarrier implements Barrier {
         /** Its wait on the generation's verdict, while it waits there. */
         private CompletableFuture<Void> wait;
         private CompletableFuture<Integer> local;
+        /** What a withdrawal ends this party with: null for a cancel, else the caller's exception. */
+        private Throwable cancelCause;
+        /** Withdrawn on the timer thread: ended at once, its break sent behind it. */
+        private boolean cancelledAtOnce;
+        /** This party's arrival in {@link #heard} while Redis' answer to it is pending (0: none was sent). */
+        private long sent;
 
         Party(long arrivedAt, Duration timeout, long timeoutNanos) {
             this.arrivedAt = arrivedAt;
@@ -576,6 +596,14 @@ final class RedisBarrier implements Barrier {
 
         /** The arrival script answered (or failed). Runs on the {@link RedisTimer} thread. */
         void arrived(List<Object> reply, Throwable error) {
+            if (error != null || !"W".equals(reply.get(0))) {
+                lock.lock();
+                try {
+                    heard.answered(sent); // a waiting party does this when it registers (waitIn)
+                } finally {
+                    lock.unlock();
+                }
+            }
             if (error != null) {
                 Throwable cause = RedisRoundTrip.unwrap(error);
                 if (fallback.enabled() && RedisRoundTrip.isUnavailable(cause)) {
@@ -615,7 +643,8 @@ final class RedisBarrier implements Barrier {
             try {
                 this.generation = generation;
                 this.index = at;
-                known = recentVerdicts.get(generation.id());
+                known = heard.verdict(generation.id());
+                heard.answered(sent);
                 gaveUpWith = gaveUp;
                 if (known == null && gaveUpWith == null) {
                     round = rounds.computeIfAbsent(generation.id(), id -> new Round(generation, name));
@@ -629,7 +658,7 @@ final class RedisBarrier implements Barrier {
                 return;
             }
             if (gaveUpWith != null) {
-                settle(generation, "break", gaveUpReason, gaveUpWith == Outcome.CANCELLED ? null : this);
+                settle(generation, "break", gaveUpReason, cancelledAtOnce ? null : this);
                 return;
             }
             CompletableFuture<Void> verdict = round.decided.awaitAsync(remainingTimeout());
@@ -667,11 +696,13 @@ final class RedisBarrier implements Barrier {
         }
 
         /**
-         * This party stops waiting: it breaks its generation in Redis (once its generation is known). A
-         * cancelled party is done at once; a timed-out or interrupted one learns the verdict. False when
-         * the verdict or another give-up came first.
+         * This party stops waiting: it breaks its generation in Redis (once its generation is known) and
+         * then ends with the verdict that break answers: released when the release was counted first, else
+         * broken (a cancelled party: cancelled). With {@code atOnce} (a cancel on the timer thread, which
+         * cannot wait for that answer) a cancelled party ends at once and its break goes behind it. False
+         * when the verdict or another give-up came first, or the party went to the local fallback.
          */
-        boolean giveUp(Outcome outcome, String reason) {
+        boolean giveUp(Outcome outcome, String reason, Throwable cancelCause, boolean atOnce) {
             Generation known;
             CompletableFuture<Void> waiting;
             lock.lock();
@@ -681,8 +712,10 @@ final class RedisBarrier implements Barrier {
                 }
                 gaveUp = outcome;
                 gaveUpReason = reason;
-                if (outcome == Outcome.CANCELLED) {
+                this.cancelCause = cancelCause;
+                if (atOnce) {
                     finished = true;
+                    cancelledAtOnce = true;
                 }
                 known = generation;
                 waiting = wait;
@@ -693,13 +726,18 @@ final class RedisBarrier implements Barrier {
             if (waiting != null) {
                 waiting.cancel(false);
             }
-            if (outcome == Outcome.CANCELLED) {
-                probe.waitEnded(arrivedAt, Outcome.CANCELLED);
+            if (atOnce) {
+                probe.waitEnded(arrivedAt, outcome);
+                failByOwner(cancelCause);
             }
             if (known != null) {
-                settle(known, "break", reason, outcome == Outcome.CANCELLED ? null : this);
+                settle(known, "break", reason, atOnce ? null : this);
             }
             return true;
+        }
+
+        boolean giveUp(Outcome outcome, String reason) {
+            return giveUp(outcome, reason, null, false);
         }
 
         /** Ends this party with the generation's verdict, or with {@code error}; only the first call counts. */
@@ -716,12 +754,16 @@ final class RedisBarrier implements Barrier {
                 lock.unlock();
             }
             try {
-                if (error != null) {
+                if (isReleased(verdict)) {
+                    probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
+                    completeByOwner(index);
+                } else if (gaveUpWith == Outcome.CANCELLED) {
+                    // Broken by its own break (or by another party), or Redis could not be asked: the break is then owed.
+                    probe.waitEnded(arrivedAt, Outcome.CANCELLED);
+                    failByOwner(cancelCause);
+                } else if (error != null) {
                     probe.waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.TIMEOUT);
                     fail(error);
-                } else if (isReleased(verdict)) {
-                    probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-                    super.complete(index);
                 } else {
                     probe.waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.BROKEN);
                     fail(new BarrierBrokenException(name, brokenReason(verdict)));
@@ -765,7 +807,7 @@ final class RedisBarrier implements Barrier {
             }
             fallbackFuture.whenComplete((index, error) -> {
                 if (error == null) {
-                    super.complete(index);
+                    completeByOwner(index);
                 } else {
                     fail(RedisRoundTrip.unwrap(error));
                 }
@@ -782,48 +824,86 @@ final class RedisBarrier implements Barrier {
         }
 
         void fail(Throwable error) {
-            super.completeExceptionally(error);
+            failByOwner(error);
         }
 
-        /** Withdraws the party, breaking its generation; false when its verdict came first. */
+        /**
+         * Withdraws the party, breaking its generation (a cancel, or a caller's completeExceptionally);
+         * false when its verdict came first. A party handed to the local fallback withdraws there.
+         */
         @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            CompletableFuture<Integer> delegatedTo = delegated();
-            if (delegatedTo != null) {
-                // The local future's cancellation completes this one through its callback.
-                if (delegatedTo.cancel(mayInterruptIfRunning)) {
-                    super.cancel(false);
+        protected boolean withdraw(Throwable cause, boolean mayInterruptIfRunning) {
+            String reason = cause == null ? "a party's async wait was cancelled" : "a party's async wait was completed with " + cause;
+            boolean atOnce = RedisTimer.isTimerThread();
+            if (giveUp(Outcome.CANCELLED, reason, cause, atOnce)) {
+                if (!atOnce) {
+                    awaitWithdrawal();
                 }
-                return isCancelled();
+                return isWithdrawnWith(cause);
             }
-            if (giveUp(Outcome.CANCELLED, "a party's async wait was cancelled")) {
-                return super.cancel(false);
-            }
-            return isCancelled();
-        }
-
-        /** Withdraws the party like {@link #cancel(boolean)} and fails this future with {@code ex}. */
-        @Override
-        public boolean completeExceptionally(Throwable ex) {
+            // The verdict came first, or the party went to the local fallback (giveUp refuses both).
             CompletableFuture<Integer> delegatedTo = delegated();
-            if (delegatedTo != null) {
-                if (delegatedTo.completeExceptionally(ex)) {
-                    fail(ex);
-                    return true;
-                }
+            if (delegatedTo == null) {
                 return false;
             }
-            if (giveUp(Outcome.CANCELLED, "a party's async wait was completed with " + ex)) {
-                return super.completeExceptionally(ex);
+            // The local future's withdrawal also completes this one, through its callback (see delegate).
+            boolean withdrawn = cause == null ? delegatedTo.cancel(mayInterruptIfRunning) : delegatedTo.completeExceptionally(cause);
+            if (withdrawn) {
+                failByOwner(cause);
             }
-            return false;
+            return withdrawn;
         }
 
-        /** Not supported: the barrier completes this future when the generation is released; cancel() it to withdraw. */
+        /**
+         * Waits for Redis' answer to this party's break (after its arrival's, when that is still out): at
+         * most two round-trip bounds, after which the party ends cancelled and its break stays owed.
+         */
+        private void awaitWithdrawal() {
+            boolean interrupted = false;
+            long deadline = System.nanoTime() + 2 * RedisRoundTrip.UNTIMED_BOUND.toNanos();
+            while (!isDone()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0L) {
+                    break;
+                }
+                try {
+                    get(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException | CancellationException | TimeoutException e) {
+                    // done, or the bound is over: see below
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (!isDone()) {
+                finish(null, new TimeoutException("no answer from Redis to the break"));
+            }
+        }
+
+        private boolean isWithdrawnWith(Throwable cause) {
+            if (cause == null) {
+                return isCancelled();
+            }
+            try {
+                getNow(null);
+                return false;
+            } catch (CompletionException e) {
+                return e.getCause() == cause;
+            } catch (CancellationException e) {
+                return false;
+            }
+        }
+
         @Override
-        public boolean complete(Integer value) {
-            throw new UnsupportedOperationException(
-                    "this future is completed by the barrier when its generation is released; cancel() it to withdraw");
+        protected String completedWhen() {
+            return "by the barrier when its generation is released";
+        }
+
+        @Override
+        protected String withdrawnThing() {
+            return "the party";
         }
     }
 }

@@ -58,12 +58,17 @@ final class RedisTimer {
         };
     }
 
+    /** True on the timer thread, where nothing may wait for Redis (see {@link #refuseBlockingWait}). */
+    static boolean isTimerThread() {
+        return Thread.currentThread() instanceof TimerThread;
+    }
+
     /**
      * Refuses a blocking wait on this thread: the wait would be ended by this very thread (and its
      * bound by a timer on it), so it would never end.
      */
     static void refuseBlockingWait(String subject) {
-        if (Thread.currentThread() instanceof TimerThread) {
+        if (isTimerThread()) {
             throw new IllegalStateException(subject + ": a blocking wait on the signalbox-redis-timer thread would wait for"
                     + " itself; use the async form, or move the callback off this thread (thenRunAsync and the like)");
         }

@@ -161,6 +161,33 @@ class RedisBarrierTest {
         assertThat(onB.isCancelled()).isTrue();
     }
 
+    /**
+     * A cancel waits for Redis' answer to its break, except on the timer thread (a callback of another
+     * cluster primitive's future), which must not wait for Redis: there it returns true at once, and
+     * the break follows.
+     */
+    @Test
+    void aCancelOnTheTimerThreadReturnsAtOnceAndTheBreakFollows() throws Exception {
+        RedisBarrier a = barrier("a", "timer-cancel", 2);
+        RedisBarrier other = barrier("a", "timer-cancel-trigger", 2);
+        CompletableFuture<Integer> waiting = a.awaitAsync(LONG);
+        awaitTrue(() -> a.arrived() == 1);
+        AtomicReference<String> thread = new AtomicReference<>();
+        CompletableFuture<Boolean> cancelled = other.awaitAsync(LONG).thenApply(index -> {
+            thread.set(Thread.currentThread().getName());
+            return waiting.cancel(false);
+        });
+        assertThat(other.await(LONG)).isEqualTo(1); // releases the trigger, whose callback cancels on the timer thread
+        assertThat(cancelled.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(thread.get()).isEqualTo("signalbox-redis-timer");
+        assertThat(waiting.isCancelled()).isTrue();
+        awaitTrue(() -> a.arrived() == 0);
+        CompletableFuture<Integer> next = a.awaitAsync(LONG);
+        awaitTrue(() -> a.arrived() == 1);
+        assertThat(a.await(LONG)).as("the cancelled party is not counted in the next generation").isEqualTo(1);
+        assertThat(next.get(10, TimeUnit.SECONDS)).isZero();
+    }
+
     @Test
     void aZeroTimeoutCompletesOrBreaks() throws Exception {
         RedisBarrier a = barrier("a", "handoff", 2);
