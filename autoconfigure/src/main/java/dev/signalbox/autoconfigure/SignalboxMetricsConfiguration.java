@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,6 +25,7 @@ import org.springframework.context.annotation.Configuration;
 class SignalboxMetricsConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean
     MicrometerPrimitiveMetrics signalboxMicrometerMetrics(MeterRegistry meterRegistry, SignalboxProperties properties) {
         return new MicrometerPrimitiveMetrics(meterRegistry, meterSettings(properties.getMetrics()));
     }
@@ -34,6 +36,7 @@ class SignalboxMetricsConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
     LeaseLostMeter signalboxLeaseLostMeter(MeterRegistry meterRegistry) {
         return new LeaseLostMeter(meterRegistry);
     }
@@ -50,6 +53,7 @@ class SignalboxMetricsConfiguration {
         private static final Set<String> METER_READERS = Set.of("prometheus", "metrics");
 
         @Bean
+        @ConditionalOnMissingBean(name = "signalboxFlushBeforeMeterReads")
         OperationInvokerAdvisor signalboxFlushBeforeMeterReads(MicrometerPrimitiveMetrics metrics) {
             return (endpointId, operationType, parameters, invoker) -> METER_READERS.contains(endpointId.toLowerCaseString())
                     ? flushingFirst(metrics, invoker)

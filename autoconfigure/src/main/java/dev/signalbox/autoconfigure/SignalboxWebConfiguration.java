@@ -4,6 +4,7 @@ import dev.signalbox.spring.web.SignalboxHandlerExceptionResolver;
 import dev.signalbox.spring.web.SignalboxWebExceptionHandler;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +21,7 @@ class SignalboxWebConfiguration {
     static class Servlet {
 
         @Bean
+        @ConditionalOnMissingBean
         SignalboxHandlerExceptionResolver signalboxHandlerExceptionResolver() {
             return new SignalboxHandlerExceptionResolver();
         }
@@ -31,6 +33,7 @@ class SignalboxWebConfiguration {
     static class Reactive {
 
         @Bean
+        @ConditionalOnMissingBean
         SignalboxWebExceptionHandler signalboxWebExceptionHandler() {
             return new SignalboxWebExceptionHandler();
         }

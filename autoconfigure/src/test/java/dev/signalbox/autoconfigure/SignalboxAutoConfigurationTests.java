@@ -1,5 +1,7 @@
 package dev.signalbox.autoconfigure;
 
+import dev.signalbox.micrometer.LeaseLostMeter;
+import dev.signalbox.micrometer.MeterSettings;
 import dev.signalbox.micrometer.MicrometerPrimitiveMetrics;
 import dev.signalbox.registry.PrimitiveStatistics;
 import dev.signalbox.registry.Registration;
@@ -156,6 +158,20 @@ class SignalboxAutoConfigurationTests {
         });
     }
 
+    /** Every bean of the auto-configuration backs off when the application defines its own. */
+    @Test
+    void anApplicationsOwnBeansReplaceOurs() {
+        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(SignalboxAutoConfiguration.class))
+                .withUserConfiguration(MeterRegistryConfiguration.class, OwnBeansConfiguration.class)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(MicrometerPrimitiveMetrics.class).hasSingleBean(LeaseLostMeter.class)
+                            .hasSingleBean(SignalboxHandlerExceptionResolver.class);
+                    assertThat(context.getBean(MicrometerPrimitiveMetrics.class)).isSameAs(OwnBeansConfiguration.METRICS);
+                    assertThat(context.getBean(LeaseLostMeter.class)).isSameAs(OwnBeansConfiguration.LEASE_LOST);
+                    assertThat(context.getBean(SignalboxHandlerExceptionResolver.class)).isSameAs(OwnBeansConfiguration.RESOLVER);
+                });
+    }
+
     @Test
     void programmaticPrimitivesAreInstrumentedLikeAnnotatedOnes() {
         runner.withUserConfiguration(MeterRegistryConfiguration.class).run(context -> {
@@ -242,6 +258,28 @@ class SignalboxAutoConfigurationTests {
         @Bean
         MeterRegistry meterRegistry() {
             return new SimpleMeterRegistry();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnBeansConfiguration {
+        static final MicrometerPrimitiveMetrics METRICS = new MicrometerPrimitiveMetrics(new SimpleMeterRegistry(), MeterSettings.DEFAULTS);
+        static final LeaseLostMeter LEASE_LOST = new LeaseLostMeter(new SimpleMeterRegistry());
+        static final SignalboxHandlerExceptionResolver RESOLVER = new SignalboxHandlerExceptionResolver();
+
+        @Bean
+        MicrometerPrimitiveMetrics ownMetrics() {
+            return METRICS;
+        }
+
+        @Bean
+        LeaseLostMeter ownLeaseLostMeter() {
+            return LEASE_LOST;
+        }
+
+        @Bean
+        SignalboxHandlerExceptionResolver ownResolver() {
+            return RESOLVER;
         }
     }
 

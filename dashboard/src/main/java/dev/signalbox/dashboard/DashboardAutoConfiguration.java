@@ -39,11 +39,13 @@ public final class DashboardAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
     DashboardStream signalboxDashboardStream() {
         return new DashboardStream();
     }
 
     @Bean
+    @ConditionalOnMissingBean
     @ConditionalOnBean(SignalboxRegistry.class)
     DashboardSampler signalboxDashboardSampler(SignalboxRegistry registry, DashboardRecorder recorder,
             DashboardStream stream, DashboardProperties properties) {
@@ -51,6 +53,7 @@ public final class DashboardAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
     @ConditionalOnBean(SignalboxRegistry.class)
     DashboardController signalboxDashboardController(DashboardSampler sampler, DashboardStream stream,
             DashboardProperties properties) {
@@ -58,6 +61,7 @@ public final class DashboardAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean(name = "signalboxDashboardWebMvcConfigurer")
     WebMvcConfigurer signalboxDashboardWebMvcConfigurer(DashboardProperties properties) {
         String base = properties.normalizedPath();
         return new WebMvcConfigurer() {

@@ -35,6 +35,14 @@ class DashboardAutoConfigurationTests {
     }
 
     @Test
+    void anApplicationsOwnStreamReplacesOurs() {
+        DashboardStream own = new DashboardStream();
+        web.withBean("ownStream", DashboardStream.class, () -> own)
+                .run(context -> assertThat(context).hasSingleBean(DashboardStream.class).hasSingleBean(DashboardController.class)
+                        .getBean(DashboardStream.class).isSameAs(own));
+    }
+
+    @Test
     void nonWebApplicationGetsNoDashboard() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(SignalboxAutoConfiguration.class, DashboardAutoConfiguration.class))

@@ -94,6 +94,7 @@ public final class SignalboxRedisAutoConfiguration {
     static class DataRedisConnectionDetailsConfiguration {
 
         @Bean
+        @ConditionalOnMissingBean
         RedisConnectionSource signalboxRedisConnectionDetailsSource(ObjectProvider<DataRedisConnectionDetails> details) {
             return springDataRedis -> {
                 DataRedisConnectionDetails found = details.getIfAvailable();
