@@ -12,8 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * <li>try-once ({@link #tryAcquire()}): never waits;</li>
  * <li>async ({@link #acquireAsync(Duration)}): returns at once with a future that completes with
  *     the permit when granted; no thread is parked meanwhile. Cancelling that future withdraws the
- *     request and leaves the primitive as it was; if the grant and the cancellation race, the
- *     permit is given back, never lost.</li>
+ *     request and leaves the primitive as it was: when {@code cancel} returns true the caller holds
+ *     nothing (a grant racing the cancel is given back, never lost); when it returns false the
+ *     grant came first, the future holds the permit, and the caller must close it.</li>
  * </ul>
  * A wait that times out, is interrupted or is cancelled holds nothing and releases nothing.
  */

@@ -52,22 +52,51 @@ public interface Condition extends Primitive {
      * Waits until {@code predicate} is true (asyncio's {@code wait_for}); the predicate is evaluated
      * with the lock held, first before any wait.
      *
-     * @return true when the predicate became true, false when the timeout ran out first
+     * @return true when the predicate became true, false when the timeout ran out first (the
+     *         predicate's last value: it is evaluated once more when the time is up)
+     * @throws IllegalStateException if {@code held} is not a held permit of this condition's lock,
+     *         checked before the predicate is first evaluated (also when it is already true), as by
+     *         {@link #waitForAsync}
      */
     boolean waitFor(Permit held, BooleanSupplier predicate, Duration timeout) throws InterruptedException;
 
-    /** Async {@link #await(Permit, Duration)}: completes with true (signalled) or false (timed out) once the lock is held again. */
+    /**
+     * Async {@link #await(Permit, Duration)}: completes with true (signalled) or false (timed out) once
+     * the lock is held again. {@code cancel} returns true when it withdrew the wait (the future is then
+     * cancelled; the lock is re-acquired for {@code held} in the background, and a signal the wait had
+     * received passes to the next waiter); false when the future had completed first.
+     *
+     * @throws IllegalStateException at once if {@code held} is not a held permit of this condition's lock
+     */
     CompletableFuture<Boolean> awaitAsync(Permit held, Duration timeout);
 
-    /** Async {@link #waitFor}: completes with the predicate's final value once the lock is held again. */
+    /**
+     * Async {@link #waitFor}: completes with the predicate's final value once the lock is held again;
+     * cancelling withdraws it as for {@link #awaitAsync}.
+     *
+     * @throws IllegalStateException at once if {@code held} is not a held permit of this condition's
+     *         lock, also when the predicate is already true (the rule of {@link #waitFor})
+     */
     CompletableFuture<Boolean> waitForAsync(Permit held, BooleanSupplier predicate, Duration timeout);
 
     /**
-     * Wakes the longest-waiting waiter, if any.
+     * Wakes the longest-waiting waiter, if any ({@code signal(1)}).
      *
      * @throws IllegalStateException if the lock is not held
      */
-    void signal();
+    default void signal() {
+        signal(1);
+    }
+
+    /**
+     * Wakes the {@code n} longest-waiting waiters, or every waiter when fewer wait (asyncio's
+     * {@code notify(n)}); {@code 0} wakes nobody. They are woken in the order they began waiting and
+     * re-acquire the lock once the signalling holder releases it.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative
+     * @throws IllegalStateException if the lock is not held
+     */
+    void signal(int n);
 
     /** Wakes every waiter. @throws IllegalStateException if the lock is not held */
     void signalAll();

@@ -76,6 +76,7 @@ final class LocalCondition implements Condition, WaitOwner<Void, Void>, WaitPoli
     public boolean waitFor(Permit held, BooleanSupplier predicate, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         long deadline = System.nanoTime() + timeoutNanos;
+        lock.heldPermit(held, name); // before the predicate, as waitForAsync does: one rule for both forms
         while (!predicate.getAsBoolean()) {
             long remaining = remaining(timeoutNanos, deadline);
             if (remaining <= 0L) {
@@ -120,9 +121,14 @@ final class LocalCondition implements Condition, WaitOwner<Void, Void>, WaitPoli
     }
 
     @Override
-    public void signal() {
+    public void signal(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("condition '" + name + "': signal(n) wakes n waiters; n must not be negative, was " + n);
+        }
         requireLockHeld();
-        grant(1);
+        if (n > 0) {
+            grant(n);
+        }
     }
 
     @Override

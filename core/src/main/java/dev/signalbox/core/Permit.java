@@ -10,6 +10,11 @@ import java.util.OptionalLong;
  * the thread that acquired it (an async hold ends on whichever thread completes it). A permit that
  * becomes unreachable while still held is a leak: the primitive stays held forever, and Signalbox
  * logs a warning naming the primitive and where the permit was acquired (see {@link LeakDetection}).
+ *
+ * <p><b>Async acquisitions:</b> a permit delivered through a future belongs to the caller as soon as
+ * the future has completed, even if the caller then tries to cancel it: {@code cancel} returns false
+ * in that case, and the permit must still be closed. Only a cancel that returns true leaves the caller
+ * holding nothing.
  */
 public interface Permit extends AutoCloseable {
 

@@ -125,6 +125,83 @@ class ConditionTest {
         assertThat(ready.snapshot().waiting()).isZero();
     }
 
+    /** asyncio's notify(n): exactly the n longest-waiting waiters wake, in the order they began waiting. */
+    @ParameterizedTest
+    @EnumSource(Threads.Flavor.class)
+    void signalNWakesTheNLongestWaitingWaiters(Threads.Flavor flavor) throws Exception {
+        Lock fifo = Lock.create("inventory-n", Fairness.FIFO, PrimitiveListener.NONE);
+        Condition ready = fifo.newCondition("ready-n");
+        List<Integer> woken = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> blocking = new ArrayList<>();
+        List<CompletableFuture<Boolean>> async = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            int index = i;
+            if (i % 2 == 0) {
+                blocking.add(Threads.start(flavor, () -> {
+                    try (Permit held = fifo.acquire()) {
+                        if (ready.await(held, Duration.ofSeconds(30))) {
+                            woken.add(index);
+                        }
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }));
+            } else {
+                try (Permit held = fifo.acquire()) {
+                    async.add(ready.awaitAsync(held, Duration.ofSeconds(30)).whenComplete((signalled, error) -> {
+                        if (Boolean.TRUE.equals(signalled)) {
+                            woken.add(index);
+                        }
+                    }));
+                }
+            }
+            Threads.awaitTrue("waiter " + i + " queued", () -> ready.snapshot().waiting() == index + 1);
+        }
+        try (Permit ignored = fifo.acquire()) {
+            ready.signal(0);
+            assertThat(ready.snapshot().waiting()).as("signal(0) wakes nobody").isEqualTo(6);
+            ready.signal(4);
+        }
+        Threads.awaitTrue("four woken", () -> woken.size() == 4);
+        assertThat(woken).containsExactlyInAnyOrder(0, 1, 2, 3);
+        assertThat(ready.snapshot().waiting()).isEqualTo(2);
+        try (Permit ignored = fifo.acquire()) {
+            ready.signal(10); // more than wait: everyone
+        }
+        Threads.joinAll(blocking);
+        for (CompletableFuture<Boolean> future : async) {
+            assertThat(future.get(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(woken).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void signalOfANegativeNumberIsAnError() throws Exception {
+        try (Permit ignored = lock.acquire()) {
+            assertThatThrownBy(() -> notEmpty.signal(-1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("condition 'not-empty'").hasMessageContaining("was -1");
+        }
+        assertThatThrownBy(() -> notEmpty.signal(2)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** One rule for both forms: the permit is checked before the predicate, even when it is already true. */
+    @Test
+    void waitForWithAPermitNotHeldIsAnErrorEvenWhenThePredicateHolds() throws Exception {
+        Permit released = lock.acquire();
+        released.close();
+        assertThatThrownBy(() -> notEmpty.waitFor(released, () -> true, Duration.ZERO))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> notEmpty.waitForAsync(released, () -> true, Duration.ZERO))
+                .isInstanceOf(IllegalStateException.class);
+        Lock other = Lock.create("other");
+        try (Permit foreign = other.acquire()) {
+            assertThatThrownBy(() -> notEmpty.waitFor(foreign, () -> true, Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> notEmpty.waitForAsync(foreign, () -> true, Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
     @Test
     void signallingWithoutTheLockIsAnError() {
         assertThatThrownBy(notEmpty::signal).isInstanceOf(IllegalStateException.class).hasMessageContaining("holding lock 'inventory'");
