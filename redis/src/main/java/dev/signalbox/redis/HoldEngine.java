@@ -63,8 +63,11 @@ abstract sealed class HoldEngine {
     /** Asks Redis whether {@code grant} is still held (and renews what Redisson's watchdog does not). */
     abstract CompletableFuture<Boolean> confirm(Grant grant);
 
-    /** Gives the hold back; never releases anybody else's. Completes when Redis has answered (or failed). */
-    abstract CompletableFuture<?> release(Grant grant);
+    /**
+     * Gives the hold back; never releases anybody else's. Completes when Redis has answered (or
+     * failed): true when all of it was still ours, false when Redis no longer had (some of) it.
+     */
+    abstract CompletableFuture<Boolean> release(Grant grant);
 
     /** True when grants of this side carry fencing tokens. */
     abstract boolean fenced();
@@ -138,7 +141,7 @@ abstract sealed class HoldEngine {
         }
 
         @Override
-        CompletableFuture<?> release(Grant grant) {
+        CompletableFuture<Boolean> release(Grant grant) {
             return backend.call("release " + keys.label(), () -> unlock(lock, grant.threadId()), backend.maintenanceBound(),
                     true, null);
         }
@@ -200,7 +203,7 @@ abstract sealed class HoldEngine {
         }
 
         @Override
-        CompletableFuture<?> release(Grant grant) {
+        CompletableFuture<Boolean> release(Grant grant) {
             return backend.call("release " + keys.label(), () -> unlock(side, grant.threadId()), backend.maintenanceBound(),
                     true, null);
         }
@@ -287,20 +290,20 @@ abstract sealed class HoldEngine {
         }
 
         @Override
-        CompletableFuture<?> release(Grant grant) {
+        CompletableFuture<Boolean> release(Grant grant) {
             List<String> ids = grant.permitIds();
-            return backend.<Integer>call("release " + keys.label(), () -> {
+            return backend.<Boolean>call("release " + keys.label(), () -> {
                 if (ids.size() == 1) {
-                    return semaphore.tryReleaseAsync(ids.get(0)).thenApply(released -> released ? 1 : 0);
+                    return semaphore.tryReleaseAsync(ids.get(0));
                 }
                 // Redisson releases a list all-or-nothing: none when one of them has expired. Then one by one.
                 return semaphore.tryReleaseAsync(ids).thenCompose(released -> {
                     if (released == ids.size()) {
-                        return CompletableFuture.completedFuture(released);
+                        return CompletableFuture.completedFuture(true);
                     }
-                    CompletableFuture<?>[] each = ids.stream().map(id -> quietly(semaphore.tryReleaseAsync(id)))
-                            .toArray(CompletableFuture[]::new);
-                    return CompletableFuture.allOf(each).thenApply(ignored -> released);
+                    List<CompletableFuture<Boolean>> each = ids.stream().map(id -> quietly(semaphore.tryReleaseAsync(id))).toList();
+                    return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                            .thenApply(ignored -> each.stream().allMatch(one -> Boolean.TRUE.equals(one.join())));
                 });
             }, backend.maintenanceBound(), true, null);
         }

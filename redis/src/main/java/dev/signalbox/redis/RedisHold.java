@@ -17,7 +17,8 @@ import dev.signalbox.redis.HoldEngine.Grant;
  * the lease in Redis cannot have outlived what this instance believes). Closing it releases exactly
  * this hold in Redis (its synthetic thread id or permit ids), so a lost hold never releases somebody
  * else's, and gives the local queue's permit back only once Redis has answered (or failed to), so
- * the next local caller does not find its own predecessor still holding.
+ * the next local caller does not find its own predecessor still holding. Closing also decides whether
+ * it was still ours, before {@code close()} returns (see {@link #giveBack()}).
  */
 final class RedisHold extends ClusterHold {
 
@@ -133,7 +134,15 @@ final class RedisHold extends ClusterHold {
     }
 
     private void lose(String reason) {
-        if (lost || isClosed()) {
+        if (isClosed()) {
+            return; // closing decides on its own (giveBack)
+        }
+        markLost(reason);
+    }
+
+    /** Counts, logs and shows ({@link #isLost()}) the loss once; while closing, before close returns. */
+    private synchronized void markLost(String reason) {
+        if (lost) {
             return;
         }
         lost = true;
@@ -148,9 +157,23 @@ final class RedisHold extends ClusterHold {
         gate.backend.untrack(this);
     }
 
+    /**
+     * Decides, before the caller gets control back, whether the hold was still ours: a whole lease
+     * unconfirmed on the local clock counts as lost at once (no round trip: a process paused past its
+     * lease finds out here even when it closes before the next sweep). Then releases it in Redis; when
+     * Redis answers that it was no longer ours, it counts as lost too. The thread that acquired a
+     * blocking or try-once hold waits for that answer (at most {@link RedisBackend#maintenanceBound()});
+     * any other thread (an async hold's callback, which may be an event loop) learns it when it comes.
+     */
     @Override
     void giveBack() {
         stopRenewal();
+        long unconfirmed = System.nanoTime() - confirmedAt;
+        if (unconfirmed >= gate.backend.leaseNanos) {
+            markLost("Redis had not confirmed it for " + TimeUnit.NANOSECONDS.toMillis(unconfirmed) + "ms when it was closed,"
+                    + " longer than the lease of " + gate.backend.leaseMillis + "ms (the process, or its connection to Redis,"
+                    + " was stalled or paused)");
+        }
         if (mayHandOver()) {
             gate.handOver(new LocalHandOver(grant, grantedAt, entry, sequence + 1, confirmedAt, othersWaiting), local);
             return;
@@ -160,7 +183,27 @@ final class RedisHold extends ClusterHold {
             gate.closeLocal(local); // the hold ends with its lease; waiting for a dead Redis would only hold up local callers
             return;
         }
-        gate.engine.release(grant).whenComplete((ignored, error) -> gate.closeLocal(local));
+        CompletableFuture<Boolean> released = gate.engine.release(grant).whenComplete((ours, error) -> {
+            if (Boolean.FALSE.equals(ours)) {
+                markLost("Redis answered its release that it no longer had it (its lease ran out while this process or"
+                        + " Redis was unreachable or paused, or Redis restarted)");
+            }
+            gate.closeLocal(local);
+        });
+        if (thread == Thread.currentThread()) {
+            awaitQuietly(released, gate.backend.maintenanceBound());
+        }
+    }
+
+    /** Waits for {@code released} at most {@code boundNanos}; an interrupt ends the wait and stays set. */
+    private static void awaitQuietly(CompletableFuture<?> released, long boundNanos) {
+        try {
+            released.get(boundNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Redis failed or is slow: the release goes on behind, as before; its outcome is logged when it comes.
+        }
     }
 
     /** A lock hold goes to the next local caller while one waits, within the bound of {@link LocalHandOver}. */

@@ -61,6 +61,7 @@ public class ClusterApp {
                 case "permits" -> scenarios.permits();
                 case "rate-limit" -> scenarios.rateLimit();
                 case "hold" -> scenarios.holdUntilLost();
+                case "hold-briefly" -> scenarios.holdBriefly();
                 case "acquire" -> scenarios.acquireAndHold();
                 case "outage" -> scenarios.outage();
                 case "settle" -> scenarios.settle();
@@ -165,6 +166,19 @@ public class ClusterApp {
             report("WRITE " + (fencedWrite(token) ? "accepted" : "rejected"));
         }
 
+        /**
+         * Holds the cluster lock for about a second of this process's time and returns: paused past its
+         * lease meanwhile, it returns within a millisecond or so of being resumed, before any lease check.
+         */
+        @Guarded(value = "fenced", scope = Scope.CLUSTER, timeout = "60s")
+        public void holdBriefly() throws InterruptedException {
+            report("HOLDING " + GuardContext.fencingToken().orElseThrow());
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (System.nanoTime() < until) {
+                Thread.sleep(1);
+            }
+        }
+
         /** Takes the cluster lock, writes with its token, holds until the test says finish, writes again. */
         @Guarded(value = "fenced", scope = Scope.CLUSTER, timeout = "60s")
         public void acquireAndHold(MeterRegistry meters) throws InterruptedException {
@@ -220,7 +234,7 @@ public class ClusterApp {
             return store.getScript(StringCodec.INSTANCE);
         }
 
-        private static double leaseLost(MeterRegistry meters) {
+        static double leaseLost(MeterRegistry meters) {
             var counter = meters.find("signalbox.lease.lost").tag("name", "fenced").counter();
             return counter == null ? 0 : counter.count();
         }
@@ -277,6 +291,11 @@ public class ClusterApp {
         void holdUntilLost() throws InterruptedException {
             guards.holdUntilLost(meters);
             report("RELEASED");
+        }
+
+        void holdBriefly() throws InterruptedException {
+            guards.holdBriefly();
+            report("RETURNED lost=" + Guards.leaseLost(meters));
         }
 
         void acquireAndHold() throws InterruptedException {

@@ -142,6 +142,29 @@ class ClusterProcessesTest {
         next.awaitLine("RELEASED", Duration.ofSeconds(10));
     }
 
+    /**
+     * A holder stopped (SIGSTOP) past its lease while another process takes the lock, then resumed
+     * (SIGCONT): its guarded method returns at once, and by then the lease is already counted lost
+     * (closing the hold checks the lease on the local clock, without a round trip).
+     */
+    @Test
+    void aHolderPausedPastItsLeaseKnowsItLostTheLeaseWhenItsMethodReturns() throws InterruptedException {
+        AppProcess brief = start("brief", "hold-briefly", LEASE);
+        long briefToken = Long.parseLong(brief.awaitLine("HOLDING", START));
+        brief.pause();
+
+        AppProcess next = start("next", "acquire", LEASE);
+        assertThat(Long.parseLong(next.awaitLine("ACQUIRED", START))).isGreaterThan(briefToken);
+        brief.resume();
+        assertThat(brief.awaitLine("RETURNED", Duration.ofSeconds(20)))
+                .as("the lease lost while paused is counted before the guarded method's caller gets control back")
+                .isEqualTo("lost=1.0");
+
+        server().command("SET", "finish", "1");
+        assertThat(next.awaitLine("FINAL", Duration.ofSeconds(10))).isEqualTo("lost=0.0 write=accepted");
+        next.awaitLine("RELEASED", Duration.ofSeconds(10));
+    }
+
     @Test
     void threeProcessesPassTheClusterBarrierTogether() {
         server().command("DEL", "signalbox:settlement"); // another test's generation, if its state has not expired yet
