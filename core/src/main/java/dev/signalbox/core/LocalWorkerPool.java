@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.signalbox.spi.Probe;
+import dev.signalbox.spi.WithdrawableFuture;
 
 /**
  * The in-JVM {@link WorkerPool}: {@code N} worker threads looping on {@link BoundedQueue#take()}.
@@ -160,33 +161,70 @@ final class LocalWorkerPool implements WorkerPool {
             endSubmission();
             throw e;
         }
-        CompletableFuture<CompletableFuture<T>> accepted = new CompletableFuture<>() {
-            /** Withdraws the task if it is not accepted yet; false (the task's future follows) when it is. */
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                return put.cancel(false) ? super.cancel(false) : isCancelled();
-            }
-        };
+        Acceptance<T> accepted = new Acceptance<>(put);
         put.whenComplete((ignored, error) -> {
             endSubmission();
             if (error == null) {
                 probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-                accepted.complete(pooled.future);
+                accepted.accepted(pooled.future);
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof CancellationException) {
-                probe.waitEnded(arrivedAt, Outcome.CANCELLED);
-                accepted.completeExceptionally(cause);
+                probe.waitEnded(arrivedAt, Outcome.CANCELLED); // withdrawn: Acceptance.withdraw ends the future
             } else if (cause instanceof GuardTimeoutException) {
                 probe.waitEnded(arrivedAt, timeout.isZero() ? Outcome.REJECTED : Outcome.TIMEOUT);
-                accepted.completeExceptionally(timedOut(timeout));
+                accepted.failed(timedOut(timeout));
             } else {
                 probe.waitEnded(arrivedAt, Outcome.CANCELLED);
-                accepted.completeExceptionally(cause);
+                accepted.failed(cause);
             }
         });
         return accepted;
+    }
+
+    /**
+     * The future {@link #submitAsync} returns: completed with the task's future once the task is
+     * accepted into the queue. Withdrawing it ({@code cancel}, or {@code completeExceptionally} with
+     * the caller's exception) cancels the pending put, which decides against the acceptance: when
+     * the put is withdrawn the task is never queued and this future ends; when the task was
+     * accepted first, nothing changes and the task's future follows.
+     *
+     * <p>Only {@link #withdraw} cancels the put (it is not handed out), so a put that ends cancelled
+     * leaves ending this future to the withdrawal that cancelled it.
+     */
+    private static final class Acceptance<T> extends WithdrawableFuture<CompletableFuture<T>> {
+
+        private final CompletableFuture<Void> put;
+
+        Acceptance(CompletableFuture<Void> put) {
+            this.put = put;
+        }
+
+        /** Withdraws the task if it is not accepted yet; false (the task's future follows) when it is. */
+        @Override
+        protected boolean withdraw(Throwable cause, boolean mayInterruptIfRunning) {
+            // The put is cancelled now or was before (by an earlier withdrawal, which ended this future).
+            return put.cancel(false) && failByOwner(cause);
+        }
+
+        @Override
+        protected String completedWhen() {
+            return "by the worker pool when the task is accepted into the queue";
+        }
+
+        @Override
+        protected String withdrawnThing() {
+            return "the submission";
+        }
+
+        private void accepted(CompletableFuture<T> taskFuture) {
+            completeByOwner(taskFuture);
+        }
+
+        private void failed(Throwable cause) {
+            failByOwner(cause);
+        }
     }
 
     private <T> PoolTask<T> newTask(Callable<T> task) {

@@ -282,6 +282,49 @@ class WorkerPoolTest {
 
     // ---------------------------------------------------------------- cancellation
 
+    /** The caller withdraws submitAsync's future (cancel or completeExceptionally) before acceptance, but cannot complete it. */
+    @Test
+    void submitAsyncFutureCanBeWithdrawnButNotCompleted() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        CountDownLatch gate = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        try (WorkerPool pool = WorkerPool.create("pool", 1, 1, listener)) {
+            CountDownLatch started = new CountDownLatch(1);
+            pool.submit(() -> {
+                started.countDown();
+                return await(gate);
+            });
+            await(started);
+            pool.submit(ran::incrementAndGet); // the queue is full from here on
+
+            CompletableFuture<CompletableFuture<Integer>> failed = pool.submitAsync(ran::incrementAndGet, Durations.FOREVER);
+            assertThatThrownBy(() -> failed.complete(CompletableFuture.completedFuture(7)))
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("when the task is accepted").hasMessageContaining("cancel() it");
+            assertThat(failed).isNotDone();
+            IllegalStateException mine = new IllegalStateException("the caller gave up");
+            assertThat(failed.completeExceptionally(mine)).isTrue();
+            assertThat(failed).isCompletedExceptionally().isNotCancelled();
+            assertThatThrownBy(failed::join).hasCause(mine);
+            assertThat(failed.cancel(false)).as("already failed").isFalse();
+
+            CompletableFuture<CompletableFuture<Integer>> cancelled = pool.submitAsync(ran::incrementAndGet, Durations.FOREVER);
+            assertThat(cancelled.cancel(false)).isTrue();
+            assertThat(cancelled.cancel(false)).as("cancelled before").isTrue();
+            assertThat(cancelled.completeExceptionally(mine)).isFalse();
+
+            CompletableFuture<CompletableFuture<Integer>> accepted = pool.submitAsync(ran::incrementAndGet, Durations.FOREVER);
+            gate.countDown();
+            CompletableFuture<Integer> task = accepted.get(BOUND_SECONDS, TimeUnit.SECONDS);
+            assertThat(accepted.cancel(false)).as("accepted first: the task's future follows").isFalse();
+            assertThat(accepted.completeExceptionally(mine)).isFalse();
+            assertThat(task.get(BOUND_SECONDS, TimeUnit.SECONDS)).isEqualTo(2);
+            pool.join(Threads.BOUND);
+            assertThat(ran.get()).as("the queued task and the accepted one; never the withdrawn").isEqualTo(2);
+        }
+        assertThat(listener.count(Outcome.CANCELLED)).isEqualTo(2);
+    }
+
     @Test
     void cancellingATaskFutureBeforeItStartsKeepsItFromRunning() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);

@@ -12,6 +12,7 @@ import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.Permit;
 import dev.signalbox.redis.HoldEngine.Grant;
+import dev.signalbox.spi.WithdrawableFuture;
 
 /**
  * One caller's acquisition of a cluster primitive, and the future it gets.
@@ -30,8 +31,12 @@ import dev.signalbox.redis.HoldEngine.Grant;
  * grant gives the local queue's permit back at once and withdraws its waiter entry; a grant that a
  * Redis reply brings after the end (a Redisson wait still running, or a reply after its bound) is
  * released as soon as it arrives.
+ *
+ * <p>Its future is withdrawable ({@link WithdrawableFuture}): {@code cancel} and
+ * {@code completeExceptionally} end the acquisition as {@code CANCELLED} unless it has ended (the
+ * grant won: the caller keeps it), and only the acquisition completes it normally.
  */
-final class ClusterAcquisition extends CompletableFuture<Permit> {
+final class ClusterAcquisition extends WithdrawableFuture<Permit> {
 
     private static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -282,13 +287,33 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
         return fail(outcome, null);
     }
 
+    /** {@code cancel} and {@code completeExceptionally}: withdraws the acquisition; false when it has ended already. */
     @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-        return abandon(Outcome.CANCELLED);
+    protected boolean withdraw(Throwable cause, boolean mayInterruptIfRunning) {
+        return end(Outcome.CANCELLED, cause, true);
+    }
+
+    @Override
+    protected String completedWhen() {
+        return "when the acquisition is granted";
+    }
+
+    @Override
+    protected String withdrawnThing() {
+        return "the acquisition";
     }
 
     /** Ends without a grant; {@code failure} null means cancelled. False when it had ended already. */
     private boolean fail(Outcome outcome, Throwable failure) {
+        return end(outcome, failure, false);
+    }
+
+    /**
+     * Ends without a grant; {@code failure} null means cancelled. {@code byCaller}: a withdrawal on
+     * the caller's thread, which completes this future itself; otherwise an async caller's failure is
+     * completed on the completions executor, off Redis' reply threads. False when it had ended already.
+     */
+    private boolean end(Outcome outcome, Throwable failure, boolean byCaller) {
         Permit toClose;
         CompletableFuture<Permit> admission;
         synchronized (this) {
@@ -308,12 +333,10 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
             gate.closeLocal(toClose); // a Redisson wait still running releases what it gets (see replied)
         }
         report(outcome);
-        if (failure == null) {
-            super.cancel(false);
-        } else if (thread != null) {
-            completeExceptionally(failure);
+        if (failure == null || byCaller || thread != null) {
+            failByOwner(failure);
         } else {
-            gate.backend.completions.execute(() -> completeExceptionally(failure));
+            gate.backend.completions.execute(() -> failByOwner(failure));
         }
         return true;
     }
@@ -339,12 +362,12 @@ final class ClusterAcquisition extends CompletableFuture<Permit> {
     private void deliver(ClusterHold hold) {
         report(Outcome.ACQUIRED);
         if (thread != null) {
-            if (!complete(hold)) {
+            if (!completeByOwner(hold)) {
                 hold.close();
             }
         } else {
             gate.backend.completions.execute(() -> {
-                if (!complete(hold)) {
+                if (!completeByOwner(hold)) {
                     hold.close();
                 }
             });

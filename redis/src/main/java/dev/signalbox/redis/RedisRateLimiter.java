@@ -32,6 +32,7 @@ import dev.signalbox.core.RateLimitExceededException;
 import dev.signalbox.core.RateLimiter;
 import dev.signalbox.core.Snapshot;
 import dev.signalbox.spi.Probe;
+import dev.signalbox.spi.WithdrawableFuture;
 
 /**
  * A {@link RateLimiter} shared by every instance that talks to the same Redis, on Redisson's
@@ -441,7 +442,7 @@ final class RedisRateLimiter implements RateLimiter {
      * under this call's monitor, reports before the caller can see the outcome, and returns false once
      * the grant is decided.
      */
-    private final class TokenCall extends CompletableFuture<Void> {
+    private final class TokenCall extends WithdrawableFuture<Void> {
 
         private final int permits;
         private final long arrivedAt;
@@ -575,9 +576,9 @@ final class RedisRateLimiter implements RateLimiter {
             } finally {
                 // Completed even when the listener throws, so that no caller waits forever.
                 if (outcome == Outcome.ACQUIRED) {
-                    super.complete(null);
+                    completeByOwner(null);
                 } else {
-                    fail(failure);
+                    failByOwner(failure); // cancelled when null
                 }
             }
             return true;
@@ -620,9 +621,9 @@ final class RedisRateLimiter implements RateLimiter {
             leaveQueue();
             fallbackFuture.whenComplete((ignored, error) -> {
                 if (error == null) {
-                    super.complete(null);
+                    completeByOwner(null);
                 } else {
-                    fail(RedisRoundTrip.unwrap(error));
+                    failByOwner(RedisRoundTrip.unwrap(error));
                 }
             });
         }
@@ -643,37 +644,25 @@ final class RedisRateLimiter implements RateLimiter {
             // The local limiter reports the outcome; its future's callback completes this one.
             boolean withdrawn = error == null ? delegated.cancel(false) : delegated.completeExceptionally(error);
             if (withdrawn) {
-                fail(error);
+                failByOwner(error);
             }
             return withdrawn;
         }
 
-        /** Fails with {@code error}, or cancels when it is null. */
-        private void fail(Throwable error) {
-            if (error == null) {
-                super.cancel(false);
-            } else {
-                super.completeExceptionally(error);
-            }
+        /** {@code cancel} and {@code completeExceptionally}: withdraws the call; false when it was already decided. */
+        @Override
+        protected boolean withdraw(Throwable cause, boolean mayInterruptIfRunning) {
+            return withdraw(Outcome.CANCELLED, cause);
         }
 
-        /** Withdraws the call; false when it was already granted or failed. */
         @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            return withdraw(Outcome.CANCELLED, null) || isCancelled();
+        protected String completedWhen() {
+            return "by the rate limiter when the tokens are granted";
         }
 
-        /** Withdraws the call and fails this future with {@code ex}; false when it was already decided. */
         @Override
-        public boolean completeExceptionally(Throwable ex) {
-            return withdraw(Outcome.CANCELLED, Objects.requireNonNull(ex, "ex"));
-        }
-
-        /** Not supported: the limiter completes this future when the tokens are granted; cancel() it to withdraw. */
-        @Override
-        public boolean complete(Void value) {
-            throw new UnsupportedOperationException(
-                    "this future is completed by the rate limiter when the tokens are granted; cancel() it to withdraw");
+        protected String withdrawnThing() {
+            return "the call";
         }
     }
 }

@@ -250,6 +250,44 @@ class RedisLockTest {
         assertThat(events.releases()).isEqualTo(1);
     }
 
+    /** The caller withdraws an async acquisition's future (cancel or completeExceptionally) but cannot complete it. */
+    @Test
+    void anAsyncAcquisitionCanBeWithdrawnButNotCompleted() throws Exception {
+        RecordingListener events = new RecordingListener();
+        Lock a = instances.start("a", LEASE).lock("withdrawable", null, PrimitiveListener.NONE);
+        Lock b = instances.start("b", LEASE).lock("withdrawable", null, events);
+        Permit held = a.acquire(WAIT);
+
+        CompletableFuture<Permit> failed = b.acquireAsync(WAIT);
+        Eventually.await("b's waiter is queued", Duration.ofSeconds(10), () -> b.snapshot().waiting() == 1);
+        assertThatThrownBy(() -> failed.complete(held)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("when the acquisition is granted").hasMessageContaining("cancel() it");
+        assertThat(failed).isNotDone();
+        IllegalStateException mine = new IllegalStateException("the caller gave up");
+        assertThat(failed.completeExceptionally(mine)).isTrue();
+        assertThatThrownBy(() -> failed.get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasCause(mine);
+        assertThat(b.snapshot().waiting()).as("the acquisition is withdrawn, not just its future failed").isZero();
+        assertThat(failed.cancel(false)).as("already failed").isFalse();
+
+        CompletableFuture<Permit> cancelled = b.acquireAsync(WAIT);
+        Eventually.await("b's waiter is queued", Duration.ofSeconds(10), () -> b.snapshot().waiting() == 1);
+        assertThat(cancelled.cancel(false)).isTrue();
+        assertThat(cancelled.cancel(false)).as("cancelled before").isTrue();
+        assertThat(cancelled.completeExceptionally(mine)).isFalse();
+        assertThat(b.snapshot().waiting()).isZero();
+
+        CompletableFuture<Permit> granted = b.acquireAsync(WAIT);
+        held.close();
+        try (Permit next = granted.get(20, TimeUnit.SECONDS)) {
+            assertThat(granted.cancel(false)).as("the grant won").isFalse();
+            assertThatThrownBy(() -> granted.complete(null)).isInstanceOf(UnsupportedOperationException.class);
+            assertThat(granted.join()).isSameAs(next);
+            assertThat(next.isHeld()).isTrue();
+        }
+        assertThat(events.count(Outcome.CANCELLED)).isEqualTo(2);
+        assertThat(events.count(Outcome.ACQUIRED)).isEqualTo(1);
+    }
+
     @Test
     void grantsRacingCancellationsAreNeverLost() throws Exception {
         Lock a = instances.start("a", LEASE).lock("race", null, PrimitiveListener.NONE);

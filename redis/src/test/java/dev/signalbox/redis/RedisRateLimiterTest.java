@@ -290,6 +290,34 @@ class RedisRateLimiterTest {
         assertThat(listener.count(Outcome.INTERRUPTED)).isEqualTo(1);
     }
 
+    /** The caller withdraws a waiting call's future (cancel or completeExceptionally) but cannot complete it. */
+    @Test
+    void aWaitingCallsFutureCanBeWithdrawnButNotCompleted() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        RedisRateLimiter a = new RedisRateLimiter(clients.newClient(), RedisTestClients.settings("a"), "withdrawable", null, 1,
+                Duration.ofHours(1), listener);
+        assertThat(a.tryAcquire()).isTrue();
+
+        CompletableFuture<Void> failed = a.acquireAsync(Duration.ofSeconds(30));
+        awaitTrue(() -> a.snapshot().waiting() == 1);
+        assertThatThrownBy(() -> failed.complete(null)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("by the rate limiter when the tokens are granted").hasMessageContaining("cancel() it");
+        assertThat(failed).isNotDone();
+        IllegalStateException mine = new IllegalStateException("the caller gave up");
+        assertThat(failed.completeExceptionally(mine)).isTrue();
+        assertThatThrownBy(() -> failed.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasCause(mine);
+        assertThat(a.snapshot().waiting()).as("the call is withdrawn, not just its future failed").isZero();
+        assertThat(failed.cancel(false)).as("already failed").isFalse();
+
+        CompletableFuture<Void> cancelled = a.acquireAsync(Duration.ofSeconds(30));
+        awaitTrue(() -> a.snapshot().waiting() == 1);
+        assertThat(cancelled.cancel(false)).isTrue();
+        assertThat(cancelled.cancel(false)).as("cancelled before").isTrue();
+        assertThat(cancelled.completeExceptionally(mine)).isFalse();
+        assertThat(a.snapshot().waiting()).isZero();
+        assertThat(listener.count(Outcome.CANCELLED)).isEqualTo(2);
+    }
+
     @Test
     void aBlockingWaitInACallbackOfItsOwnGrantIsRefusedButATryWorks() throws Exception {
         // Exhausted, so each async grant comes about a second later, from the timer thread, with the callback attached.
