@@ -2,6 +2,7 @@ package dev.signalbox.autoconfigure;
 
 import dev.signalbox.registry.ClusterMembers;
 import dev.signalbox.registry.ClusterPrimitives;
+import dev.signalbox.registry.PrimitiveFactory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +30,12 @@ import dev.signalbox.core.Snapshot;
  * A stand-in cluster backend for the Spring side's tests (no Redis here): every handle of one name
  * and key shares one in-JVM lock, grants carry a strictly growing fencing token (one sequence for all),
  * locks say who holds them through {@link ClusterMembers}, and every acquisition is recorded in
- * order. Semaphores, read-write locks, rate limiters and barriers are plain local ones.
+ * order. Semaphores, read-write locks, rate limiters and barriers are plain local ones, made by
+ * {@link PrimitiveFactory#local()}.
  */
 final class InMemoryCluster implements ClusterPrimitives {
+
+    private static final PrimitiveFactory LOCAL = PrimitiveFactory.local();
 
     private final Map<String, Lock> locks = new ConcurrentHashMap<>();
     /** One sequence for all: strictly growing per name and key as a backend's, and distinct across guards in tests. */
@@ -50,27 +54,27 @@ final class InMemoryCluster implements ClusterPrimitives {
     public Lock lock(String name, String key, PrimitiveListener listener) {
         String id = name + "/" + key;
         listeners.putIfAbsent(name, listener);
-        return new FencedLock(id, locks.computeIfAbsent(id, k -> Lock.create(name, listener)), tokens);
+        return new FencedLock(id, locks.computeIfAbsent(id, k -> LOCAL.lock(name, key, listener)), tokens);
     }
 
     @Override
     public Semaphore semaphore(String name, String key, int permits, PrimitiveListener listener) {
-        return Semaphore.create(name, permits, listener);
+        return LOCAL.semaphore(name, key, permits, listener);
     }
 
     @Override
     public ReadWriteLock readWriteLock(String name, String key, PrimitiveListener listener) {
-        return ReadWriteLock.create(name, listener);
+        return LOCAL.readWriteLock(name, key, listener);
     }
 
     @Override
     public RateLimiter rateLimiter(String name, String key, int limit, Duration per, PrimitiveListener listener) {
-        return RateLimiter.create(name, limit, per, listener);
+        return LOCAL.rateLimiter(name, key, limit, per, listener);
     }
 
     @Override
     public Barrier barrier(String name, int parties, PrimitiveListener listener) {
-        return Barrier.create(name, parties, listener);
+        return LOCAL.barrier(name, parties, listener);
     }
 
     /** Tells the listener of {@code name} that a hold lost its lease, as a backend would. */

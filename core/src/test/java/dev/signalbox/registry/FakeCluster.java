@@ -5,6 +5,7 @@ import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.signalbox.annotation.Scope;
@@ -16,11 +17,16 @@ import dev.signalbox.core.ReadWriteLock;
 import dev.signalbox.core.Semaphore;
 
 /**
- * A stand-in cluster backend: its locks are local ones that also answer {@link ClusterMembers}
- * (one member, or a failure), counting how often they are asked; the other kinds are plain local ones.
+ * A stand-in cluster backend that makes what {@link PrimitiveFactory#local()} makes and records what it
+ * was asked for ({@link #made}); its locks also say {@link Scope#CLUSTER} and answer {@link ClusterMembers}
+ * (one member, or a failure), counting how often they are asked ({@link #membersAsked}).
  */
 final class FakeCluster implements ClusterPrimitives {
 
+    private static final PrimitiveFactory LOCAL = PrimitiveFactory.local();
+
+    /** Every call, in order: its kind, name, key (and permits, for a semaphore). */
+    final List<String> made = new CopyOnWriteArrayList<>();
     final AtomicInteger membersAsked = new AtomicInteger();
     private final boolean reachable;
 
@@ -43,7 +49,8 @@ final class FakeCluster implements ClusterPrimitives {
 
     @Override
     public Lock lock(String name, String key, PrimitiveListener listener) {
-        Lock local = Lock.create(name, listener);
+        made.add("lock " + name + " " + key);
+        Lock local = LOCAL.lock(name, key, listener);
         ClusterMembers members = () -> {
             membersAsked.incrementAndGet();
             if (!reachable) {
@@ -69,21 +76,25 @@ final class FakeCluster implements ClusterPrimitives {
 
     @Override
     public Semaphore semaphore(String name, String key, int permits, PrimitiveListener listener) {
-        return Semaphore.create(name, permits, listener);
+        made.add("semaphore " + name + " " + key + " " + permits);
+        return LOCAL.semaphore(name, key, permits, listener);
     }
 
     @Override
     public ReadWriteLock readWriteLock(String name, String key, PrimitiveListener listener) {
-        return ReadWriteLock.create(name, listener);
+        made.add("read-write lock " + name + " " + key);
+        return LOCAL.readWriteLock(name, key, listener);
     }
 
     @Override
     public RateLimiter rateLimiter(String name, String key, int limit, Duration per, PrimitiveListener listener) {
-        return RateLimiter.create(name, limit, per, listener);
+        made.add("rate limiter " + name + " " + key);
+        return LOCAL.rateLimiter(name, key, limit, per, listener);
     }
 
     @Override
     public Barrier barrier(String name, int parties, PrimitiveListener listener) {
-        return Barrier.create(name, parties, listener);
+        made.add("barrier " + name);
+        return LOCAL.barrier(name, parties, listener);
     }
 }

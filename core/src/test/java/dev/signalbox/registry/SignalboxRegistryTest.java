@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.signalbox.annotation.Scope;
-import dev.signalbox.core.Barrier;
 import dev.signalbox.core.KeyedRegistry;
 import dev.signalbox.core.Kind;
 import dev.signalbox.core.Lock;
@@ -14,7 +13,6 @@ import dev.signalbox.core.Permit;
 import dev.signalbox.core.Primitive;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.RateLimiter;
-import dev.signalbox.core.ReadWriteLock;
 import dev.signalbox.core.Semaphore;
 
 import org.junit.jupiter.api.Test;
@@ -27,47 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(30)
 class SignalboxRegistryTest {
 
-    /** A cluster factory that makes local primitives and records what it was asked for. */
-    static final class RecordingCluster implements ClusterPrimitives {
-        final List<String> made = new ArrayList<>();
-
-        @Override
-        public String backend() {
-            return "recording";
-        }
-
-        @Override
-        public Lock lock(String name, String key, PrimitiveListener listener) {
-            made.add("lock " + name + " " + key);
-            return Lock.create(name, listener);
-        }
-
-        @Override
-        public Semaphore semaphore(String name, String key, int permits, PrimitiveListener listener) {
-            made.add("semaphore " + name + " " + key + " " + permits);
-            return Semaphore.create(name, permits, listener);
-        }
-
-        @Override
-        public ReadWriteLock readWriteLock(String name, String key, PrimitiveListener listener) {
-            made.add("read-write lock " + name + " " + key);
-            return ReadWriteLock.create(name, listener);
-        }
-
-        @Override
-        public RateLimiter rateLimiter(String name, String key, int limit, Duration per, PrimitiveListener listener) {
-            made.add("rate limiter " + name + " " + key);
-            return RateLimiter.create(name, limit, per, listener);
-        }
-
-        @Override
-        public Barrier barrier(String name, int parties, PrimitiveListener listener) {
-            made.add("barrier " + name);
-            return Barrier.create(name, parties, listener);
-        }
-    }
-
-    private final RecordingCluster cluster = new RecordingCluster();
+    /** The cluster factory: it makes local primitives and records what it was asked for. */
+    private final FakeCluster cluster = FakeCluster.answering();
     private final List<String> listenersMade = new ArrayList<>();
     private final SignalboxRegistry registry = new SignalboxRegistry((name, kind, scope, state) -> {
         listenersMade.add(name + " " + kind + " " + scope);

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.signalbox.core.Barrier;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.contract.BarrierContract;
-import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * The {@link BarrierContract} for the cluster barrier: every barrier of a test on one instance (one
@@ -16,10 +15,7 @@ import dev.signalbox.redis.testing.RedisServerExtension;
 class RedisBarrierContractTest extends BarrierContract {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    @RegisterExtension
-    static final RedisContractInstance cluster = new RedisContractInstance(redis);
+    static final RedisContractInstance cluster = RedisContractInstance.onItsOwnServer();
 
     @Override
     protected Barrier newBarrier(String name, int parties, PrimitiveListener listener) {

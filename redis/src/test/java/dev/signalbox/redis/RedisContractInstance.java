@@ -5,6 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -17,15 +19,16 @@ import dev.signalbox.redis.testing.RedisServerExtension;
  * {@link RedisClusterPrimitives} (one instance, lease 5s) whose keys no other test of the class uses
  * (key prefix {@code contract-<n>:}), all on one Redisson client per test class. A client per test
  * (as {@link RedisInstances} makes) would cost each test up to two seconds of shutdown: Redisson
- * waits for the replies still due to a test's withdrawn waits. Register it as a static field after
- * the class's {@link RedisServerExtension}:
+ * waits for the replies still due to a test's withdrawn waits. It runs on a Redis server of its own
+ * (a {@link RedisServerExtension}: started before the class's first test, running and empty again
+ * before each test, closed after the last test and after the client). Register it as a static field:
  *
  * <pre>{@code
  * @RegisterExtension
- * static final RedisContractInstance cluster = new RedisContractInstance(redis);
+ * static final RedisContractInstance cluster = RedisContractInstance.onItsOwnServer();
  * }</pre>
  */
-final class RedisContractInstance implements AfterEachCallback, AfterAllCallback {
+final class RedisContractInstance implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
     /**
      * Five seconds, as the cluster lock tests: a shorter lease leaves little room for the stalls of a
@@ -33,13 +36,17 @@ final class RedisContractInstance implements AfterEachCallback, AfterAllCallback
      */
     private static final Duration LEASE = Duration.ofSeconds(5);
 
-    private final RedisServerExtension redis;
+    private final RedisServerExtension redis = new RedisServerExtension();
     private RedissonClient client;
     private RedisClusterPrimitives current;
     private int tests;
 
-    RedisContractInstance(RedisServerExtension redis) {
-        this.redis = redis;
+    private RedisContractInstance() {
+    }
+
+    /** An instance on a Redis server that this extension starts, resets before each test and closes. */
+    static RedisContractInstance onItsOwnServer() {
+        return new RedisContractInstance();
     }
 
     /** This test's instance (made on first use). */
@@ -77,6 +84,16 @@ final class RedisContractInstance implements AfterEachCallback, AfterAllCallback
     }
 
     @Override
+    public void beforeAll(ExtensionContext context) {
+        redis.beforeAll(context);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        redis.beforeEach(context);
+    }
+
+    @Override
     public void afterEach(ExtensionContext context) {
         if (current != null) {
             current.close();
@@ -86,9 +103,13 @@ final class RedisContractInstance implements AfterEachCallback, AfterAllCallback
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (client != null) {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
-            client = null;
+        try {
+            if (client != null) {
+                client.shutdown(0, 2, TimeUnit.SECONDS);
+                client = null;
+            }
+        } finally {
+            redis.afterAll(context);
         }
     }
 }

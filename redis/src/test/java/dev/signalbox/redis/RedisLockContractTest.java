@@ -5,7 +5,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.signalbox.core.Lock;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.contract.LockContract;
-import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * The {@link LockContract} for the cluster lock: every lock of a test on one instance (one
@@ -15,10 +14,7 @@ import dev.signalbox.redis.testing.RedisServerExtension;
 class RedisLockContractTest extends LockContract {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    @RegisterExtension
-    static final RedisContractInstance cluster = new RedisContractInstance(redis);
+    static final RedisContractInstance cluster = RedisContractInstance.onItsOwnServer();
 
     @Override
     protected Lock newLock(String name, PrimitiveListener listener) {

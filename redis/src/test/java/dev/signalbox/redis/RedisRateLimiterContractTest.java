@@ -7,7 +7,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.RateLimiter;
 import dev.signalbox.core.contract.RateLimiterContract;
-import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * The {@link RateLimiterContract} for the cluster limiter: every limiter of a test on one instance (one
@@ -18,10 +17,7 @@ import dev.signalbox.redis.testing.RedisServerExtension;
 class RedisRateLimiterContractTest extends RateLimiterContract {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    @RegisterExtension
-    static final RedisContractInstance cluster = new RedisContractInstance(redis);
+    static final RedisContractInstance cluster = RedisContractInstance.onItsOwnServer();
 
     @Override
     protected RateLimiter newRateLimiter(String name, int limit, Duration per, PrimitiveListener listener) {

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.ReadWriteLock;
 import dev.signalbox.core.contract.ReadWriteLockContract;
-import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * The {@link ReadWriteLockContract} for the cluster read-write lock: every lock of a test on one instance (one
@@ -15,10 +14,7 @@ import dev.signalbox.redis.testing.RedisServerExtension;
 class RedisReadWriteLockContractTest extends ReadWriteLockContract {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    @RegisterExtension
-    static final RedisContractInstance cluster = new RedisContractInstance(redis);
+    static final RedisContractInstance cluster = RedisContractInstance.onItsOwnServer();
 
     @Override
     protected ReadWriteLock newReadWriteLock(String name, PrimitiveListener listener) {

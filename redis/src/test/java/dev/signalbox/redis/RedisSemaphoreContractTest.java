@@ -5,7 +5,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.Semaphore;
 import dev.signalbox.core.contract.SemaphoreContract;
-import dev.signalbox.redis.testing.RedisServerExtension;
 
 /**
  * The {@link SemaphoreContract} for the cluster semaphore: every semaphore of a test on one instance (one
@@ -15,10 +14,7 @@ import dev.signalbox.redis.testing.RedisServerExtension;
 class RedisSemaphoreContractTest extends SemaphoreContract {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    @RegisterExtension
-    static final RedisContractInstance cluster = new RedisContractInstance(redis);
+    static final RedisContractInstance cluster = RedisContractInstance.onItsOwnServer();
 
     @Override
     protected Semaphore newSemaphore(String name, int permits, PrimitiveListener listener) {

@@ -1,13 +1,11 @@
 package dev.signalbox.redis.autoconfigure;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.signalbox.annotation.Barrier;
 import dev.signalbox.annotation.Guarded;
@@ -19,6 +17,7 @@ import dev.signalbox.core.BarrierBrokenException;
 import dev.signalbox.core.GuardContext;
 import dev.signalbox.core.RateLimitExceededException;
 import dev.signalbox.redis.testing.RedisServerExtension;
+import dev.signalbox.testing.Threads.Flavor;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +29,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
+import static dev.signalbox.testing.Threads.runConcurrently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -65,14 +65,6 @@ class ClusterScopeEndToEndTest {
     @FunctionalInterface
     interface TwoInstances {
         void run(ApplicationContext a, ApplicationContext b) throws Exception;
-    }
-
-    enum Flavor {
-        PLATFORM, VIRTUAL;
-
-        Thread.Builder builder() {
-            return this == PLATFORM ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
-        }
     }
 
     @ParameterizedTest
@@ -187,35 +179,6 @@ class ClusterScopeEndToEndTest {
             assertThatThrownBy(() -> b.getBean(Ledger.class).settleThreeWithin1s()).isInstanceOf(BarrierBrokenException.class);
             assertThatThrownBy(() -> patient.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(BarrierBrokenException.class);
         });
-    }
-
-    private static void runConcurrently(Flavor flavor, int count, Body body) throws InterruptedException {
-        CountDownLatch start = new CountDownLatch(1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            int index = i;
-            threads.add(flavor.builder().start(() -> {
-                try {
-                    start.await();
-                    body.run(index);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            }));
-        }
-        start.countDown();
-        for (Thread thread : threads) {
-            assertThat(thread.join(java.time.Duration.ofSeconds(90))).as("worker finished in time").isTrue();
-        }
-        if (failure.get() != null) {
-            throw new AssertionError("a worker failed", failure.get());
-        }
-    }
-
-    @FunctionalInterface
-    interface Body {
-        void run(int index) throws Exception;
     }
 
     public static class Ledger {
