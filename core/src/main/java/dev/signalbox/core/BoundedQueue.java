@@ -53,7 +53,7 @@ import java.util.concurrent.CompletableFuture;
  * call refused because the queue is shut down, or whose item a priority comparator could not
  * order, is {@code rejected}); there is no hold. Joins are not reported. {@link #snapshot()}:
  * {@code waiting} = putters plus takers waiting, {@code active} = items queued, {@code capacity} =
- * the bound, or {@link #UNBOUNDED} (0, which dashboards read as "no limit") when there is none.
+ * the bound, or {@link #UNBOUNDED} (0, which the dashboard's "queue at capacity" warning skips) when there is none.
  *
  * @param <T> the item type
  */
