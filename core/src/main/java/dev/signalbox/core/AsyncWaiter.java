@@ -19,8 +19,8 @@ final class AsyncWaiter<T, R> extends Waiter<T, R> {
     final GrantFuture future = new GrantFuture();
     private volatile ScheduledFuture<?> timeoutTask;
 
-    AsyncWaiter(WaitList<? super Waiter<T, R>> list, WaitOwner<T, R> owner, int amount, R request, long arrivedAt) {
-        super(list, owner, amount, request, arrivedAt);
+    AsyncWaiter(WaitOwner<T, R> owner, int amount, R request, long arrivedAt) {
+        super(owner, amount, request, arrivedAt);
     }
 
     /**

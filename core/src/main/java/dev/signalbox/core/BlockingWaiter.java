@@ -18,8 +18,8 @@ final class BlockingWaiter<T, R> extends Waiter<T, R> {
      */
     private volatile boolean spinning;
 
-    BlockingWaiter(WaitList<? super Waiter<T, R>> list, WaitOwner<T, R> owner, int amount, R request, long arrivedAt) {
-        super(list, owner, amount, request, arrivedAt);
+    BlockingWaiter(WaitOwner<T, R> owner, int amount, R request, long arrivedAt) {
+        super(owner, amount, request, arrivedAt);
     }
 
     @Override
@@ -51,7 +51,7 @@ final class BlockingWaiter<T, R> extends Waiter<T, R> {
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         boolean interruptedAfterGrant = false;
         try {
-            while (!spinUntilClaimed() && !list.claimBeforePark(this)) {
+            while (!spinUntilClaimed() && !list().claimBeforePark(this)) {
                 if (Thread.interrupted()) {
                     if (withdraw(Outcome.INTERRUPTED)) {
                         throw new InterruptedException();
@@ -96,7 +96,7 @@ final class BlockingWaiter<T, R> extends Waiter<T, R> {
         spinning = true;
         try {
             for (int i = 0; i < SPINS; i++) {
-                if (list.claim(this)) {
+                if (list().claim(this)) {
                     return true;
                 }
                 if (prev != null) {
@@ -115,7 +115,7 @@ final class BlockingWaiter<T, R> extends Waiter<T, R> {
     /** Parks until granted (or claimed), whatever interrupts arrive meanwhile; restores the interrupt status after. */
     void awaitUninterruptibly() {
         boolean interrupted = false;
-        while (!spinUntilClaimed() && !list.claimBeforePark(this)) {
+        while (!spinUntilClaimed() && !list().claimBeforePark(this)) {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;

@@ -39,6 +39,11 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
     private final WaitQueue queue = new WaitQueue();
     /** The parties of the current generation, in arrival order. */
     private final WaitList<Waiter<Integer, Party>> waiting = new WaitList<>(queue, this);
+
+    @Override
+    public WaitList<? super Waiter<Integer, Party>> waitList() {
+        return waiting;
+    }
     /** The generation arrivals join; replaced under the queue's lock as soon as it is decided. */
     private Generation current = new Generation();
 
@@ -75,7 +80,7 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
             return arriveWithoutWaiting(arrivedAt);
         }
         Party party = new Party(timeout);
-        BlockingWaiter<Integer, Party> waiter = new BlockingWaiter<>(waiting, this, 1, party, arrivedAt);
+        BlockingWaiter<Integer, Party> waiter = new BlockingWaiter<>(this, 1, party, arrivedAt);
         if (waiting.enqueue(waiter)) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
             return parties - 1;
@@ -103,7 +108,7 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
             }
         }
         Party party = new Party(timeout);
-        AsyncWaiter<Integer, Party> waiter = new AsyncWaiter<>(waiting, this, 1, party, arrivedAt);
+        AsyncWaiter<Integer, Party> waiter = new AsyncWaiter<>(this, 1, party, arrivedAt);
         if (waiting.enqueue(waiter)) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
             return CompletableFuture.completedFuture(parties - 1);

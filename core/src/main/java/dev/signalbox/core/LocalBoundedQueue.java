@@ -339,7 +339,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     private <R> Object awaitBlocking(Waits<R> waits, R request, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = waits.arrive();
-        BlockingWaiter<Object, R> waiter = new BlockingWaiter<>(waits.list, waits, 1, request, arrivedAt);
+        BlockingWaiter<Object, R> waiter = new BlockingWaiter<>(waits, 1, request, arrivedAt);
         boolean admitted;
         try {
             admitted = timeoutNanos == 0L ? waits.list.admitNow(waiter) : waits.list.enqueue(waiter);
@@ -367,7 +367,7 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     private <R> CompletableFuture<Object> awaitAsync(Waits<R> waits, R request, Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = waits.arrive();
-        AsyncWaiter<Object, R> waiter = new AsyncWaiter<>(waits.list, waits, 1, request, arrivedAt);
+        AsyncWaiter<Object, R> waiter = new AsyncWaiter<>(waits, 1, request, arrivedAt);
         boolean admitted;
         try {
             admitted = timeoutNanos == 0L ? waits.list.admitNow(waiter) : waits.list.enqueue(waiter);
@@ -419,6 +419,11 @@ final class LocalBoundedQueue<T> implements BoundedQueue<T> {
     private abstract class Waits<R> implements WaitOwner<Object, R>, WaitPolicy<Waiter<Object, R>> {
 
         final WaitList<Waiter<Object, R>> list = new WaitList<>(queue, this);
+
+        @Override
+        public WaitList<? super Waiter<Object, R>> waitList() {
+            return list;
+        }
         /** Puts and takes are reported to the probe; joins are not. */
         private final boolean reported;
 

@@ -37,6 +37,11 @@ final class LocalCondition implements Condition, WaitOwner<Void, Void>, WaitPoli
     /** Nobody is admitted at once ({@link WaitPolicy#admit}'s default): every waiter waits for a signal. */
     private final WaitList<Waiter<Void, Void>> waiters = new WaitList<>(queue, this);
 
+    @Override
+    public WaitList<? super Waiter<Void, Void>> waitList() {
+        return waiters;
+    }
+
     LocalCondition(String name, LocalLock lock, PrimitiveListener listener) {
         this.name = Names.require(name);
         this.lock = lock;
@@ -57,7 +62,7 @@ final class LocalCondition implements Condition, WaitOwner<Void, Void>, WaitPoli
     public boolean await(Permit held, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         HeldPermit permit = lock.heldPermit(held, name);
-        BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(waiters, this, 1, null, probe.arrive());
+        BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(this, 1, null, probe.arrive());
         waiters.enqueue(waiter);
         lock.suspend(permit);
         boolean signalled;
@@ -95,7 +100,7 @@ final class LocalCondition implements Condition, WaitOwner<Void, Void>, WaitPoli
     public CompletableFuture<Boolean> awaitAsync(Permit held, Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
         HeldPermit permit = lock.heldPermit(held, name);
-        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(waiters, this, 1, null, probe.arrive());
+        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(this, 1, null, probe.arrive());
         waiters.enqueue(waiter);
         waiter.armTimeout(timeoutNanos, () -> new GuardTimeoutException(name, Kind.CONDITION, timeout));
         lock.suspend(permit);

@@ -22,6 +22,11 @@ final class LocalEvent implements Event, WaitOwner<Void, Void>, WaitPolicy<Waite
     private final Probe probe;
     private final WaitQueue queue = new WaitQueue();
     private final WaitList<Waiter<Void, Void>> waiters = new WaitList<>(queue, this);
+
+    @Override
+    public WaitList<? super Waiter<Void, Void>> waitList() {
+        return waiters;
+    }
     /** Written only under the queue's lock; read anywhere. */
     private volatile boolean set;
 
@@ -80,7 +85,7 @@ final class LocalEvent implements Event, WaitOwner<Void, Void>, WaitPolicy<Waite
             throw timeoutException(timeout);
         }
         long arrivedAt = probe.now();
-        BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(waiters, this, 1, null, arrivedAt);
+        BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(this, 1, null, arrivedAt);
         if (waiters.enqueue(waiter) || waiter.await(timeoutNanos)) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
             return;
@@ -101,7 +106,7 @@ final class LocalEvent implements Event, WaitOwner<Void, Void>, WaitPolicy<Waite
             return CompletableFuture.failedFuture(timeoutException(timeout));
         }
         long arrivedAt = probe.now();
-        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(waiters, this, 1, null, arrivedAt);
+        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(this, 1, null, arrivedAt);
         if (waiters.enqueue(waiter)) {
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
             return CompletableFuture.completedFuture(null);

@@ -28,6 +28,11 @@ final class LocalLock extends PermitPrimitive implements Lock {
     }
     /** Waits of condition waiters re-acquiring the lock: granted into their suspended permit, not a new one. */
     private final WaitOwner<Void, Void> reacquirer = new WaitOwner<>() {
+
+        @Override
+        public WaitList<? super Waiter<Void, Void>> waitList() {
+            return sync.waiters();
+        }
         @Override
         public Void granted(Waiter<Void, Void> waiter) {
             probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
@@ -102,7 +107,7 @@ final class LocalLock extends PermitPrimitive implements Lock {
     void reacquire(HeldPermit permit) {
         long arrivedAt = probe.arrive();
         if (!sync.tryAcquire(1)) {
-            BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(sync.waiters(), reacquirer, 1, null, arrivedAt);
+            BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(reacquirer, 1, null, arrivedAt);
             if (!sync.waiters().enqueue(waiter)) {
                 waiter.awaitUninterruptibly();
             }
@@ -117,7 +122,7 @@ final class LocalLock extends PermitPrimitive implements Lock {
             reinstate(permit, false);
             return CompletableFuture.completedFuture(null);
         }
-        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(sync.waiters(), reacquirer, 1, null, arrivedAt);
+        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(reacquirer, 1, null, arrivedAt);
         if (sync.waiters().enqueue(waiter)) {
             reinstate(permit, false);
             return CompletableFuture.completedFuture(null);

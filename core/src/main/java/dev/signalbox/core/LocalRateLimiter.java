@@ -56,6 +56,11 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void, Void>, Wait
     private final WaitQueue queue = new WaitQueue();
     // Guarded by the queue's lock.
     private final WaitList<Waiter<Void, Void>> waiters = new WaitList<>(queue, this);
+
+    @Override
+    public WaitList<? super Waiter<Void, Void>> waitList() {
+        return waiters;
+    }
     private long tokens;
     private long lastRefill;
     private long reserved;
@@ -140,7 +145,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void, Void>, Wait
     public void acquire(int permits, Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         checkPermits(permits);
-        BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(waiters, this, permits, null, probe.arriveAtOnce());
+        BlockingWaiter<Void, Void> waiter = new BlockingWaiter<>(this, permits, null, probe.arriveAtOnce());
         long waitNanos = reserve(permits, waiter, timeoutNanos);
         if (waitNanos > timeoutNanos) {
             throw rejected(waiter, waitNanos);
@@ -155,7 +160,7 @@ final class LocalRateLimiter implements RateLimiter, WaitOwner<Void, Void>, Wait
     public CompletableFuture<Void> acquireAsync(int permits, Duration timeout) {
         long timeoutNanos = Durations.toNanos(timeout);
         checkPermits(permits);
-        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(waiters, this, permits, null, probe.arriveAtOnce());
+        AsyncWaiter<Void, Void> waiter = new AsyncWaiter<>(this, permits, null, probe.arriveAtOnce());
         long waitNanos = reserve(permits, waiter, timeoutNanos);
         if (waitNanos > timeoutNanos) {
             return CompletableFuture.failedFuture(rejected(waiter, waitNanos));

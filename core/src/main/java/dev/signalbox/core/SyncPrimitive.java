@@ -19,6 +19,11 @@ import dev.signalbox.spi.Probe;
  */
 abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, WaitOwner<P, String> {
 
+    @Override
+    public WaitList<? super Waiter<P, String>> waitList() {
+        return sync.waiters();
+    }
+
     private final String name;
     final E sync;
     final Probe probe;
@@ -53,7 +58,7 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
             throw new GuardTimeoutException(name, kind(), timeout);
         }
         arrivedAt = probe.now();
-        BlockingWaiter<P, String> waiter = new BlockingWaiter<>(sync.waiters(), this, amount, null, arrivedAt);
+        BlockingWaiter<P, String> waiter = new BlockingWaiter<>(this, amount, null, arrivedAt);
         if (sync.waiters().enqueue(waiter) || waiter.await(timeoutNanos)) {
             return handOut(amount, arrivedAt, LeakDetection.sample(), true);
         }
@@ -82,7 +87,7 @@ abstract class SyncPrimitive<P, E extends WaitEngine> implements Primitive, Wait
         }
         arrivedAt = probe.now();
         // The request is the leak trace: taken here, on the caller's thread, not where the grant is delivered.
-        AsyncWaiter<P, String> waiter = new AsyncWaiter<>(sync.waiters(), this, amount, LeakDetection.sample(), arrivedAt);
+        AsyncWaiter<P, String> waiter = new AsyncWaiter<>(this, amount, LeakDetection.sample(), arrivedAt);
         if (sync.waiters().enqueue(waiter)) {
             return CompletableFuture.completedFuture(handOut(amount, arrivedAt, waiter.request, false));
         }

@@ -17,6 +17,9 @@ interface WaitOwner<T, R> {
      */
     T granted(Waiter<T, R> waiter);
 
+    /** The list this owner's waiters wait in (one per owner). */
+    WaitList<? super Waiter<T, R>> waitList();
+
     /** The wait was withdrawn ({@code outcome}: a timeout, interrupt or cancellation) and the waiter unlinked: report it. */
     void ended(Waiter<T, R> waiter, Outcome outcome);
 }

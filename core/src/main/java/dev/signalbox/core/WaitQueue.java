@@ -93,7 +93,7 @@ final class WaitQueue {
      * and what it would have received stays with the primitive.
      */
     <T> boolean grant(Waiter<T, ?> w, T value) {
-        w.list.remove(w);
+        w.list().remove(w);
         if (!w.grant(value)) {
             return false;
         }
@@ -107,7 +107,7 @@ final class WaitQueue {
      * wake-up. Only that thread can withdraw it, so the grant cannot fail.
      */
     void grantClaimed(Waiter<?, ?> w) {
-        w.list.remove(w);
+        w.list().remove(w);
         w.grant(null);
     }
 

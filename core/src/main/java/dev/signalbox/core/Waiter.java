@@ -35,8 +35,7 @@ abstract class Waiter<T, R> {
         }
     }
 
-    /** The list it waits in, for its whole life. */
-    final WaitList<? super Waiter<T, R>> list;
+    /** Also gives the list it waits in, for its whole life ({@link WaitOwner#waitList()}): not a field, to keep an async waiter in 64 bytes. */
     final WaitOwner<T, R> owner;
     /** Primitive-specific request size: permits wanted, or a mode. */
     final int amount;
@@ -60,12 +59,16 @@ abstract class Waiter<T, R> {
     T value;
     private volatile int status;
 
-    Waiter(WaitList<? super Waiter<T, R>> list, WaitOwner<T, R> owner, int amount, R request, long arrivedAt) {
-        this.list = list;
+    Waiter(WaitOwner<T, R> owner, int amount, R request, long arrivedAt) {
         this.owner = owner;
         this.amount = amount;
         this.request = request;
         this.arrivedAt = arrivedAt;
+    }
+
+    /** The list it waits in. */
+    final WaitList<? super Waiter<T, R>> list() {
+        return owner.waitList();
     }
 
     /** Through {@link WaitQueue#grant}, under the queue's lock: WAITING to GRANTED, publishing {@code grantedValue}. */
@@ -88,7 +91,7 @@ abstract class Waiter<T, R> {
         if (!STATUS.compareAndSet(this, WAITING, CANCELLED)) {
             return false;
         }
-        List<Waiter<?, ?>> served = list.unlinkWithdrawn(this, outcome);
+        List<Waiter<?, ?>> served = list().unlinkWithdrawn(this, outcome);
         owner.ended(this, outcome);
         Wakeups.wakeAll(served);
         return true;
