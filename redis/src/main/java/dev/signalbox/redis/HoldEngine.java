@@ -301,9 +301,10 @@ abstract sealed class HoldEngine {
                     if (released == ids.size()) {
                         return CompletableFuture.completedFuture(true);
                     }
+                    // Not ours only where Redis said so (false); a release that failed (null) says nothing either way.
                     List<CompletableFuture<Boolean>> each = ids.stream().map(id -> quietly(semaphore.tryReleaseAsync(id))).toList();
                     return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-                            .thenApply(ignored -> each.stream().allMatch(one -> Boolean.TRUE.equals(one.join())));
+                            .thenApply(ignored -> each.stream().noneMatch(one -> Boolean.FALSE.equals(one.join())));
                 });
             }, backend.maintenanceBound(), true, null);
         }
