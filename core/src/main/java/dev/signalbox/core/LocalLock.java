@@ -52,7 +52,7 @@ final class LocalLock extends PermitPrimitive implements Lock {
 
     /** With any starvation threshold: 0 is FIFO; tests also use {@link Long#MAX_VALUE}, barging that never hands off. */
     LocalLock(String name, long handOffAfterNanos, PrimitiveListener listener) {
-        super(name, 1, handOffAfterNanos, listener);
+        super(name, 1, 1, handOffAfterNanos, listener);
         this.listener = listener;
     }
 

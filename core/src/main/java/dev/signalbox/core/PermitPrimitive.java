@@ -13,26 +13,39 @@ import java.util.concurrent.CompletableFuture;
  */
 abstract class PermitPrimitive extends SyncPrimitive<Permit, PermitSync> implements Acquirable {
 
-    private final int capacity;
+    /** The most permits (free plus held) it can ever have; also the largest request. */
+    private final int bound;
     /** Null when uninstrumented. */
     private final HolderTracker holders;
 
-    /** @param handOffAfterNanos see {@link Fairness#handOffAfterNanos()} */
-    PermitPrimitive(String name, int capacity, long handOffAfterNanos, PrimitiveListener listener) {
-        super(name, new PermitSync(requireCapacity(name, capacity), handOffAfterNanos), listener);
-        this.capacity = capacity;
-        this.holders = probe.on ? new HolderTracker(capacity) : null;
+    /**
+     * @param permits the permits it starts with, all free
+     * @param bound the most permits it can ever have (at least {@code permits}); {@link Integer#MAX_VALUE}
+     *        when only the range of an int limits them
+     * @param handOffAfterNanos see {@link Fairness#handOffAfterNanos()}
+     */
+    PermitPrimitive(String name, int permits, int bound, long handOffAfterNanos, PrimitiveListener listener) {
+        super(name, new PermitSync(requirePermits(name, permits), handOffAfterNanos), listener);
+        this.bound = bound;
+        // Sized by the bound, not by the permits it starts with: those may grow (a semaphore's release(n)).
+        this.holders = probe.on ? new HolderTracker(bound) : null;
     }
 
-    private static int requireCapacity(String name, int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("'" + name + "': permits must be at least 1, was " + capacity);
+    private static int requirePermits(String name, int permits) {
+        if (permits < 0) {
+            throw new IllegalArgumentException("'" + name + "': permits must be at least 0, was " + permits);
         }
-        return capacity;
+        return permits;
     }
 
+    /** Free plus held permits now. */
     public int capacity() {
-        return capacity;
+        return sync.total();
+    }
+
+    /** The most permits it can ever have. */
+    public int bound() {
+        return bound;
     }
 
     @Override
@@ -107,23 +120,25 @@ abstract class PermitPrimitive extends SyncPrimitive<Permit, PermitSync> impleme
         }
     }
 
-    private void checkAmount(int n) {
-        if (n < 1 || n > capacity) {
+    /** A request must be for 1 to {@link #bound()} permits: more could never be free at once. */
+    final void checkAmount(int n) {
+        if (n < 1 || n > bound) {
             throw new IllegalArgumentException(kind().tag() + " '" + name() + "': cannot acquire " + n
-                    + " permits; ask for 1 to " + capacity);
+                    + " permits; ask for " + (bound == Integer.MAX_VALUE ? "at least 1" : "1 to " + bound));
         }
     }
 
     @Override
     public Snapshot snapshot() {
-        int available = sync.available();
-        return new Snapshot(name(), kind(), sync.waiting(), capacity - available, capacity,
+        PermitSync.Counts counts = sync.counts();
+        return new Snapshot(name(), kind(), sync.waiting(), counts.held(), counts.total(),
                 holders == null ? List.of() : holders.list());
     }
 
     @Override
     public String toString() {
-        return kind().tag() + " '" + name() + "' (" + sync.available() + "/" + capacity + " free)";
+        PermitSync.Counts counts = sync.counts();
+        return kind().tag() + " '" + name() + "' (" + counts.free() + "/" + counts.total() + " free)";
     }
 
     /**

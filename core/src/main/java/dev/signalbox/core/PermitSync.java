@@ -53,6 +53,15 @@ import java.util.function.LongSupplier;
  * a head that lost clears SIGNALLED by CAS against the permits it saw, so a release either came
  * first (the CAS fails and it looks again) or sees no SIGNALLED and wakes it.
  *
+ * <h2>Permits that come and go (a semaphore's {@code release(n)} and takes)</h2>
+ * Besides the free permits in {@code state}, the engine counts the permits that exist,
+ * {@code total} (free plus held), guarded by {@code lock}. Acquiring and releasing move permits
+ * between free and held and leave it alone; only {@link #add} (new permits, which no acquisition
+ * took) and a <em>consuming</em> grant (a waiter of the {@link #consumeFor consumer}, or
+ * {@link #tryTake}: the permits leave for good) change it, each in the same locked section as the
+ * change to the free permits. So under {@code lock}, {@code total} and the free permits agree (the
+ * fast paths only move permits between free and held), and {@link #add}'s bound check is exact.
+ *
  * <h2>Why queued waiters are never overtaken by one another</h2>
  * Only the head competes, and only the head is handed permits; a request for several permits at
  * the head holds back the smaller ones behind it (in FIFO mode, also the newcomers; in barging
@@ -85,6 +94,10 @@ final class PermitSync implements WaitEngine, WaitPolicy<Waiter<?, ?>> {
     /** Guarded by {@code lock}: when the current (or last) hand-off began, and when the last one ended. */
     private long handOffStartedAt;
     private long handOffEndedAt;
+    /** Guarded by {@code lock}: free plus held permits (see the class comment). */
+    private long total;
+    /** Whose waiters consume the permits they are granted (a semaphore's takes); null for none. Set before use. */
+    private WaitOwner<?, ?> consumer;
 
     /** A strict FIFO engine. */
     PermitSync(int permits) {
@@ -97,6 +110,7 @@ final class PermitSync implements WaitEngine, WaitPolicy<Waiter<?, ?>> {
 
     PermitSync(int permits, long handOffAfterNanos, LongSupplier clock) {
         this.state = permits;
+        this.total = permits;
         this.handOffAfterNanos = handOffAfterNanos;
         this.clock = clock;
         this.handOffEndedAt = handOffAfterNanos == 0L ? 0L : clock.getAsLong();
@@ -133,6 +147,7 @@ final class PermitSync implements WaitEngine, WaitPolicy<Waiter<?, ?>> {
             long s = state;
             if ((s & HANDOFF) == 0 && (s & PERMITS) >= w.amount) {
                 if (STATE.compareAndSet(this, s, s - w.amount)) {
+                    consumed(w);
                     return true;
                 }
                 continue;
@@ -225,6 +240,7 @@ final class PermitSync implements WaitEngine, WaitPolicy<Waiter<?, ?>> {
                         continue;
                     }
                     queue.grantClaimed(w); // only this thread could withdraw it, and nobody else grants it now
+                    consumed(w);
                     serve(0);
                     return true;
                 }
@@ -303,7 +319,9 @@ final class PermitSync implements WaitEngine, WaitPolicy<Waiter<?, ?>> {
                 continue;
             }
             extra = 0;
-            if (!queue.grant(head)) {
+            if (queue.grant(head)) {
+                consumed(head);
+            } else {
                 extra = head.amount; // it gave up meanwhile (its own withdrawal finds it unlinked): its permits go on
             }
         }
@@ -319,6 +337,7 @@ final class PermitSync implements WaitEngine, WaitPolicy<Waiter<?, ?>> {
         while ((head = waiters.peek()) != null && head.amount <= available) {
             if (queue.grant(head)) {
                 available -= head.amount;
+                consumed(head);
             }
             // else: it gave up and will unlink itself (already done here); its permits stay with us.
         }
@@ -327,6 +346,100 @@ final class PermitSync implements WaitEngine, WaitPolicy<Waiter<?, ?>> {
             handOffEnded();
         }
         state = head == null ? available : available | QUEUED | (goOn ? HANDOFF : 0L);
+    }
+
+    /**
+     * Makes the waiters of {@code owner} consuming: the permits they are granted leave the engine
+     * ({@code total} falls by as many). Call once, before any of them waits.
+     */
+    void consumeFor(WaitOwner<?, ?> owner) {
+        this.consumer = owner;
+    }
+
+    /** Under the lock, right after {@code w} was granted its permits: a consuming waiter takes them out of {@code total}. */
+    private void consumed(Waiter<?, ?> w) {
+        if (w.owner == consumer) {
+            total -= w.amount;
+        }
+    }
+
+    /**
+     * Adds {@code n} new permits (permits no acquisition took: a semaphore's {@code release(n)}) and
+     * serves the waiters with them as {@link #release} does; false, changing nothing, when free plus
+     * held permits would then exceed {@code bound}.
+     */
+    boolean add(int n, long bound) {
+        queue.lock();
+        try {
+            if (total + n > bound) {
+                return false;
+            }
+            total += n;
+            // The flags change only under the lock, so this choice stays right; the permits may move meanwhile.
+            long s = state;
+            if ((s & QUEUED) != 0 && (s & SIGNALLED) == 0) {
+                serve(n);
+            } else {
+                while (!STATE.compareAndSet(this, s, s + n)) {
+                    s = state;
+                }
+            }
+            return true;
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    /**
+     * Takes {@code n} permits out of the engine for good if {@link #tryAcquire} could take them:
+     * {@code total} falls by {@code n}. Under the lock, so that it agrees with the free permits.
+     */
+    boolean tryTake(int n) {
+        queue.lock();
+        try {
+            for (;;) {
+                long s = state;
+                if ((s & HANDOFF) != 0 || (s & PERMITS) < n) {
+                    return false;
+                }
+                if (STATE.compareAndSet(this, s, s - n)) {
+                    total -= n;
+                    return true;
+                }
+            }
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    /** Free and total permits at one instant. */
+    record Counts(int free, int total) {
+        int held() {
+            return total - free;
+        }
+    }
+
+    /**
+     * Free and total permits at one instant: read under the lock, where {@code total} cannot change
+     * and the fast paths only move permits between free and held.
+     */
+    Counts counts() {
+        queue.lock();
+        try {
+            return new Counts(available(), (int) total);
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    /** Free plus held permits now. */
+    int total() {
+        queue.lock();
+        try {
+            return (int) total;
+        } finally {
+            queue.unlock();
+        }
     }
 
     /*

@@ -9,7 +9,8 @@ import java.util.List;
  * @param kind the primitive's kind
  * @param waiting callers waiting now (queue depth); for a barrier, the parties arrived in the current generation
  * @param active permits held now; for a queue, the items queued; for a worker pool, the tasks running
- * @param capacity total permits, queue capacity, resources or parties
+ * @param capacity the permits that exist now (free plus held: a semaphore's change with {@code release(n)}
+ *        and {@code take}), queue capacity, resources or parties
  * @param holders who holds it now, oldest first; empty when not tracked (see {@link Holder})
  */
 public record Snapshot(String name, Kind kind, int waiting, int active, int capacity, List<Holder> holders) {

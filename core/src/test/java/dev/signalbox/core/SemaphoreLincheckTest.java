@@ -10,10 +10,20 @@ import org.junit.jupiter.api.Test;
  * fast paths (CAS on the state word) racing its slow path (async waiters queued and granted inside
  * {@code release}) must match some sequential execution of a counting semaphore. Every operation
  * here is one call into the engine, so any violation Lincheck reports is the engine's.
+ *
+ * <p>With a semaphore's permits that come and go: {@code add} (its {@code release(n)}, here with a
+ * bound of 2, so a refusal must be exact), {@code tryTake} and consuming async waiters (its
+ * {@code take}), and {@code total}, the free plus held permits those change.
  */
 public class SemaphoreLincheckTest {
 
     private final PermitSync sync = new PermitSync(1);
+    /** The owner of consuming waiters: their grants take permits out of the engine. */
+    private final WaitOwner<Void, Void> taker = EngineWaiters.owner(sync);
+
+    public SemaphoreLincheckTest() {
+        sync.consumeFor(taker);
+    }
 
 
     @Operation
@@ -35,6 +45,28 @@ public class SemaphoreLincheckTest {
     @Operation
     public void release() {
         sync.release(1);
+    }
+
+    /** A semaphore's release(1) on a bounded semaphore of 2: true when added, false when free plus held would exceed 2. */
+    @Operation
+    public boolean addBounded() {
+        return sync.add(1, 2);
+    }
+
+    @Operation
+    public boolean tryTake() {
+        return sync.tryTake(1);
+    }
+
+    /** Queues a consuming waiter for one permit (or takes it at once). */
+    @Operation
+    public void takeAsync() {
+        sync.waiters().enqueue(new AsyncWaiter<>(taker, 1, null, 0L));
+    }
+
+    @Operation
+    public int total() {
+        return sync.total();
     }
 
     @Operation

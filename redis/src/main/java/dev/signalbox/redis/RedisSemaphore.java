@@ -45,6 +45,11 @@ import dev.signalbox.core.Snapshot;
  * unanswered Redis means {@link dev.signalbox.core.GuardUnavailableException} or the local fallback
  * (this instance's callers limited to {@code capacity}). Semaphore permits carry no fencing token.
  * {@link #availablePermits()} and {@link #snapshot()} describe this instance only.
+ *
+ * <p><b>No signalling.</b> The permits are fixed by configuration in Redis, so {@link #release(int)}
+ * and the takes ({@link #take(int, Duration)}, {@link #tryTake(int)}, {@link #takeAsync(int, Duration)})
+ * throw {@link UnsupportedOperationException}; {@link #capacity()} and {@link #bound()} are the
+ * configured permits.
  */
 final class RedisSemaphore implements Semaphore, ClusterMembers {
 
@@ -55,6 +60,10 @@ final class RedisSemaphore implements Semaphore, ClusterMembers {
     private final ClusterGate gate;
 
     RedisSemaphore(RedisBackend backend, String name, String key, int capacity, PrimitiveListener listener) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("cluster semaphore '" + name + "': permits must be at least 1, was "
+                    + capacity + " (a cluster semaphore's permits are fixed by configuration)");
+        }
         this.backend = backend;
         this.name = name;
         this.capacity = capacity;
@@ -133,6 +142,38 @@ final class RedisSemaphore implements Semaphore, ClusterMembers {
     @Override
     public int capacity() {
         return capacity;
+    }
+
+    @Override
+    public int bound() {
+        return capacity;
+    }
+
+    @Override
+    public void release(int permits) {
+        throw fixedPermits("release(" + permits + ")");
+    }
+
+    @Override
+    public void take(int permits, Duration timeout) {
+        throw fixedPermits("take(" + permits + ")");
+    }
+
+    @Override
+    public boolean tryTake(int permits) {
+        throw fixedPermits("tryTake(" + permits + ")");
+    }
+
+    @Override
+    public CompletableFuture<Void> takeAsync(int permits, Duration timeout) {
+        throw fixedPermits("takeAsync(" + permits + ")");
+    }
+
+    private UnsupportedOperationException fixedPermits(String call) {
+        return new UnsupportedOperationException("cluster semaphore '" + name + "': " + call + " is not supported:"
+                + " its " + capacity + " permits are fixed by configuration in Redis, so none can be added or taken"
+                + " away; acquire a Permit and close it to give it back, or use a local Semaphore"
+                + " (scope LOCAL) for release(n)/take signalling");
     }
 
     @Override

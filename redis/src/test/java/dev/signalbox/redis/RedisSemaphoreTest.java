@@ -34,6 +34,38 @@ class RedisSemaphoreTest {
     @RegisterExtension
     final RedisInstances instances = new RedisInstances(redis);
 
+    /**
+     * A cluster semaphore's permits are fixed by configuration in Redis: release(n) and the takes
+     * fail, saying why and what to use instead, and change nothing; its bound is its permits, and a
+     * request above them (or a semaphore of 0 permits) is refused.
+     */
+    @Test
+    void releaseAndTakeAreUnsupportedAndChangeNothing() throws Exception {
+        Semaphore semaphore = instances.start("a", LEASE).semaphore("fixed", null, 2, PrimitiveListener.NONE);
+        assertThatThrownBy(semaphore::release).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("cluster semaphore 'fixed'")
+                .hasMessageContaining("fixed by configuration")
+                .hasMessageContaining("close it")
+                .hasMessageContaining("local Semaphore");
+        assertThatThrownBy(() -> semaphore.release(3)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("release(3)");
+        assertThatThrownBy(() -> semaphore.take(WAIT)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("take(1)");
+        assertThatThrownBy(semaphore::tryTake).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> semaphore.takeAsync(2, WAIT)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(semaphore.capacity()).isEqualTo(2);
+        assertThat(semaphore.bound()).isEqualTo(2);
+        try (Permit two = semaphore.acquire(2, WAIT)) {
+            assertThat(two.isHeld()).isTrue();
+        }
+        assertThat(semaphore.availablePermits()).isEqualTo(2);
+        assertThatThrownBy(() -> semaphore.acquire(3, WAIT)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ask for 1 to 2");
+        RedisClusterPrimitives primitives = instances.start("b", LEASE);
+        assertThatThrownBy(() -> primitives.semaphore("none", null, 0, PrimitiveListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+    }
+
     @Test
     void permitsAreNeverExceededAcrossInstances() throws Exception {
         int capacity = 3;

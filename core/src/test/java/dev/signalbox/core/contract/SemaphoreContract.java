@@ -236,11 +236,17 @@ public abstract class SemaphoreContract extends PrimitiveContract {
         assertThat(listener.count(Outcome.ACQUIRED)).isEqualTo(2);
     }
 
+    /** Local and cluster semaphores differ above: an unbounded local one lets a request wait for release(n) to add permits. */
     @Test
-    public void requestsOutsideCapacityAreRejected() {
-        assertThatThrownBy(() -> semaphore.acquire(5, BOUND))
+    public void requestsForNoPermitsAndNegativePermitsAreRejected() {
+        assertThatThrownBy(() -> semaphore.acquire(0, BOUND))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("ask for 1 to 4");
-        assertThatThrownBy(() -> newSemaphore("x", 0, PrimitiveListener.NONE)).hasMessageContaining("at least 1");
+                .hasMessageContaining("cannot acquire 0 permits");
+        assertThatThrownBy(() -> semaphore.tryAcquire(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot acquire -1 permits");
+        assertThatThrownBy(() -> newSemaphore("x", -1, PrimitiveListener.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'x'").hasMessageContaining("was -1");
     }
 }
