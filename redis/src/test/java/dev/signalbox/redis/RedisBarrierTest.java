@@ -115,7 +115,7 @@ class RedisBarrierTest {
         awaitTrue(() -> a.snapshot().waiting() == 1);
         CompletableFuture<Integer> asyncOnA = a.awaitAsync(LONG);
         awaitTrue(() -> a.snapshot().waiting() == 2);
-        assertThat(c.arrived()).isEqualTo(2);
+        assertThat(c.waiting()).isEqualTo(2);
 
         assertThatThrownBy(() -> b.await(Duration.ofMillis(200))).isInstanceOf(BarrierBrokenException.class)
                 .hasMessageContaining("timed out after 200ms (instance b)");
@@ -149,7 +149,7 @@ class RedisBarrierTest {
                 () -> waiting.get(10, TimeUnit.SECONDS));
         assertThat(aborted.getCause()).isInstanceOf(BarrierBrokenException.class).hasMessageContaining("aborted (instance b)");
         b.abort(); // nobody waits: nothing happens
-        assertThat(b.arrived()).isZero();
+        assertThat(b.waiting()).isZero();
 
         CompletableFuture<Integer> onA = a.awaitAsync(LONG);
         CompletableFuture<Integer> onB = b.awaitAsync(LONG);
@@ -171,7 +171,7 @@ class RedisBarrierTest {
         RedisBarrier a = barrier("a", "timer-cancel", 2);
         RedisBarrier other = barrier("a", "timer-cancel-trigger", 2);
         CompletableFuture<Integer> waiting = a.awaitAsync(LONG);
-        awaitTrue(() -> a.arrived() == 1);
+        awaitTrue(() -> a.waiting() == 1);
         AtomicReference<String> thread = new AtomicReference<>();
         CompletableFuture<Boolean> cancelled = other.awaitAsync(LONG).thenApply(index -> {
             thread.set(Thread.currentThread().getName());
@@ -181,9 +181,9 @@ class RedisBarrierTest {
         assertThat(cancelled.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(thread.get()).isEqualTo("signalbox-redis-timer");
         assertThat(waiting.isCancelled()).isTrue();
-        awaitTrue(() -> a.arrived() == 0);
+        awaitTrue(() -> a.waiting() == 0);
         CompletableFuture<Integer> next = a.awaitAsync(LONG);
-        awaitTrue(() -> a.arrived() == 1);
+        awaitTrue(() -> a.waiting() == 1);
         assertThat(a.await(LONG)).as("the cancelled party is not counted in the next generation").isEqualTo(1);
         assertThat(next.get(10, TimeUnit.SECONDS)).isZero();
     }
@@ -194,7 +194,7 @@ class RedisBarrierTest {
         RedisBarrier b = barrier("b", "handoff", 2);
         assertThatThrownBy(() -> a.await(Duration.ZERO)).isInstanceOf(BarrierBrokenException.class)
                 .hasMessageContaining("would not wait");
-        assertThat(a.arrived()).isZero();
+        assertThat(a.waiting()).isZero();
 
         CompletableFuture<Integer> first = a.awaitAsync(LONG);
         awaitTrue(() -> a.snapshot().waiting() == 1);
@@ -256,9 +256,9 @@ class RedisBarrierTest {
         RedisBarrier doomed = new RedisBarrier(doomedClient, RedisTestClients.settings("doomed"), "crash-while-waiting", 3,
                 PrimitiveListener.NONE);
         doomed.awaitAsync(LONG);
-        awaitTrue(() -> a.arrived() == 1);
+        awaitTrue(() -> a.waiting() == 1);
         CompletableFuture<Integer> waiting = a.awaitAsync(LONG);
-        awaitTrue(() -> a.arrived() == 2);
+        awaitTrue(() -> a.waiting() == 2);
 
         doomedClient.shutdown(0, 0, TimeUnit.SECONDS); // its process dies: its party can no longer give up or renew
 
@@ -267,7 +267,7 @@ class RedisBarrierTest {
                 () -> waiting.get(15, TimeUnit.SECONDS));
         assertThat(broken.getCause()).isInstanceOf(BarrierBrokenException.class)
                 .hasMessageContaining("instance 'doomed' stopped renewing its arrival");
-        assertThat(a.arrived()).isZero();
+        assertThat(a.waiting()).isZero();
 
         // The barrier goes on with the live instances.
         RedisBarrier b = barrier("b", "crash-while-waiting", 3);
