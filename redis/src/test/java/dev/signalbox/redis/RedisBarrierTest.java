@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.signalbox.annotation.Scope;
+import dev.signalbox.core.Barrier;
 import dev.signalbox.core.BarrierBrokenException;
 import dev.signalbox.core.Durations;
 import dev.signalbox.core.GuardUnavailableException;
@@ -148,11 +149,18 @@ class RedisBarrierTest {
         ExecutionException aborted = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> waiting.get(10, TimeUnit.SECONDS));
         assertThat(aborted.getCause()).isInstanceOf(BarrierBrokenException.class).hasMessageContaining("aborted (instance b)");
-        b.abort(); // nobody waits: nothing happens
+        assertThat(a.isBroken()).as("an abort on b leaves the barrier broken on a too").isTrue();
+        b.abort(); // already broken: nothing more happens
         assertThat(b.waiting()).isZero();
+        ExecutionException stillBroken = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> a.awaitAsync(LONG).get(10, TimeUnit.SECONDS));
+        assertThat(stillBroken.getCause()).isInstanceOf(BarrierBrokenException.class)
+                .hasMessageContaining("aborted (instance b)").hasMessageContaining("reset()");
+        a.reset();
+        assertThat(b.isBroken()).as("a reset on a makes the barrier usable on b too").isFalse();
 
-        CompletableFuture<Integer> onA = a.awaitAsync(LONG);
-        CompletableFuture<Integer> onB = b.awaitAsync(LONG);
+        CompletableFuture<Integer> onA = a.awaitAsync(LONG, Barrier.GiveUp.BREAK_GENERATION);
+        CompletableFuture<Integer> onB = b.awaitAsync(LONG, Barrier.GiveUp.BREAK_GENERATION);
         awaitTrue(() -> a.snapshot().waiting() == 1 && b.snapshot().waiting() == 1);
         assertThat(onB.cancel(false)).isTrue();
         ExecutionException cancelled = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
