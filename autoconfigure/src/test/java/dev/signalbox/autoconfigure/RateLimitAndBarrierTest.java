@@ -106,7 +106,7 @@ class RateLimitAndBarrierTest {
             List<Call> calls = new ArrayList<>();
             calls.add(Threads.call(flavor, x -> settlement.settle("eu")));
             calls.add(Threads.call(flavor, x -> settlement.settle("us")));
-            awaitTrue("two parties waiting", () -> barrier.arrived() == 2);
+            awaitTrue("two parties waiting", () -> barrier.waiting() == 2);
             assertThat(settlement.settled().get()).isZero();
             calls.add(Threads.call(flavor, x -> settlement.settle("apac")));
             for (Call call : calls) {
@@ -116,7 +116,7 @@ class RateLimitAndBarrierTest {
             // Several generations in a row.
             Threads.runConcurrently(flavor, 30, i -> settlement.settle("r" + i));
             assertThat(settlement.settled().get()).isEqualTo(33);
-            assertThat(barrier.arrived()).isZero();
+            assertThat(barrier.waiting()).isZero();
         });
     }
 
@@ -126,12 +126,12 @@ class RateLimitAndBarrierTest {
             Settlement settlement = ctx.getBean(Settlement.class);
             dev.signalbox.core.Barrier barrier = barrier(ctx.getBean(SignalboxRegistry.class), "settlement");
             Call patient = Threads.call(Flavor.VIRTUAL, x -> settlement.settle("eu"));
-            awaitTrue("first party waiting", () -> barrier.arrived() == 1);
+            awaitTrue("first party waiting", () -> barrier.waiting() == 1);
             // The impatient party (50ms) times out, breaking the generation for the patient one (30s) too.
             assertThatThrownBy(() -> settlement.settleImpatiently("us")).isInstanceOf(BarrierBrokenException.class);
             assertThat(patient.join()).isInstanceOf(BarrierBrokenException.class);
             assertThat(settlement.settled().get()).isZero();
-            assertThat(barrier.arrived()).isZero();
+            assertThat(barrier.waiting()).isZero();
             Threads.runConcurrently(Flavor.PLATFORM, 3, i -> settlement.settle("r" + i));
             assertThat(settlement.settled().get()).isEqualTo(3);
         });

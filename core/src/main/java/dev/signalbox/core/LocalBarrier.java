@@ -2,6 +2,7 @@ package dev.signalbox.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 import dev.signalbox.spi.Probe;
@@ -16,22 +17,32 @@ import dev.signalbox.spi.Probe;
  * the lock is released, in arrival order.
  * <ul>
  * <li>An arrival that finds {@code parties - 1} waiters completes the generation ({@link #admit}):
- * it grants every waiter, marks the generation released and installs a fresh one. A party's own
- * give-up (timeout, interrupt, cancel) flips its waiter's status outside the lock, so one may have
+ * it grants every waiter, handing out the indices {@code 0..parties-2} in list order (so a party
+ * that withdrew leaves no gap), marks the generation released and installs a fresh one. A party
+ * that breaks its generation when it gives up (a blocking party, or an async one with
+ * {@link GiveUp#BREAK_GENERATION}) flips its waiter's status outside the lock, so one may have
  * slipped in just before: its grant then fails, the generation is marked broken instead (the
  * waiters already granted learn the verdict from the generation, never from the grant alone), and
- * the arrival joins the fresh generation. So a generation is released whole or not at all. Any
- * other arrival is given its generation and index, and queues.</li>
- * <li>A party that gives up breaks its generation (in {@link #withdrawn}, under the lock, as it
- * leaves the list); {@link #abort()} breaks the current one. Breaking grants every waiter still
+ * the arrival joins the fresh generation. A party that withdraws ({@link GiveUp#WITHDRAW}) flips its
+ * status and leaves the list in one critical section ({@link #withdrawsUnderLock}), so a release
+ * either finds it waiting and grants it, or finds it gone and the generation not yet full. So a
+ * generation is released whole or not at all. Any other arrival joins the current generation and
+ * queues.</li>
+ * <li>A party that gives up by {@link GiveUp#BREAK_GENERATION} breaks its generation (in
+ * {@link #withdrawn}, under the lock, as it leaves the list); one that withdraws only leaves.
+ * {@link #reset()} and {@link #abort()} break the current one. Breaking grants every waiter still
  * waiting, marks the generation broken with the reason, and installs a fresh generation, so the
- * next arrival starts over.</li>
+ * next arrival starts over; after an abort, {@link #aborted} holds the generation it broke until
+ * {@code reset()}, and every arrival meanwhile fails at once with its verdict.</li>
  * <li>A woken party reads its generation's verdict under the lock, which it can only take once the
  * deciding critical section is over: it returns its index or fails with
  * {@link BarrierBrokenException}.</li>
  * </ul>
  */
 final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Party>, WaitPolicy<Waiter<Integer, LocalBarrier.Party>> {
+
+    private static final String ABORTED = "the barrier was aborted";
+    private static final String RESET = "the barrier was reset";
 
     private final String name;
     private final int parties;
@@ -46,6 +57,8 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
     }
     /** The generation arrivals join; replaced under the queue's lock as soon as it is decided. */
     private Generation current = new Generation();
+    /** The generation {@link #abort()} broke, from then until {@link #reset()}; null while the barrier is usable. Guarded by the queue's lock. */
+    private Generation aborted;
 
     LocalBarrier(String name, int parties, PrimitiveListener listener) {
         this.name = Names.require(name);
@@ -68,22 +81,31 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
     }
 
     @Override
-    public int arrived() {
+    public int waiting() {
         return waiting.waiting();
+    }
+
+    @Override
+    public boolean isBroken() {
+        queue.lock();
+        try {
+            return aborted != null;
+        } finally {
+            queue.unlock();
+        }
     }
 
     @Override
     public int await(Duration timeout) throws InterruptedException {
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = probe.arrive();
+        Party party = new Party(timeout, GiveUp.BREAK_GENERATION);
         if (timeoutNanos == 0L) {
-            return arriveWithoutWaiting(arrivedAt);
+            return arriveWithoutWaiting(party, arrivedAt);
         }
-        Party party = new Party(timeout);
         BlockingWaiter<Integer, Party> waiter = new BlockingWaiter<>(this, 1, party, arrivedAt);
         if (waiting.enqueue(waiter)) {
-            probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-            return parties - 1;
+            return admitted(party, arrivedAt);
         }
         if (!waiter.await(timeoutNanos)) {
             throw brokenException(party.generation);
@@ -97,41 +119,59 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
     }
 
     @Override
-    public CompletableFuture<Integer> awaitAsync(Duration timeout) {
+    public CompletableFuture<Integer> awaitAsync(Duration timeout, GiveUp onGiveUp) {
+        Objects.requireNonNull(onGiveUp, "onGiveUp");
         long timeoutNanos = Durations.toNanos(timeout);
         long arrivedAt = probe.arrive();
-        if (timeoutNanos == 0L) {
-            try {
-                return CompletableFuture.completedFuture(arriveWithoutWaiting(arrivedAt));
-            } catch (BarrierBrokenException e) {
-                return CompletableFuture.failedFuture(e);
+        Party party = new Party(timeout, onGiveUp);
+        try {
+            if (timeoutNanos == 0L) {
+                return CompletableFuture.completedFuture(arriveWithoutWaiting(party, arrivedAt));
             }
+            AsyncWaiter<Integer, Party> waiter = new AsyncWaiter<>(this, 1, party, arrivedAt);
+            if (waiting.enqueue(waiter)) {
+                return CompletableFuture.completedFuture(admitted(party, arrivedAt));
+            }
+            waiter.armTimeout(timeoutNanos, onGiveUp == GiveUp.WITHDRAW
+                    ? () -> new GuardTimeoutException(name, Kind.BARRIER, timeout)
+                    : () -> new BarrierBrokenException(name, giveUpReason(Outcome.TIMEOUT, timeout)));
+            return waiter.future;
+        } catch (SignalboxException e) {
+            return CompletableFuture.failedFuture(e);
         }
-        Party party = new Party(timeout);
-        AsyncWaiter<Integer, Party> waiter = new AsyncWaiter<>(this, 1, party, arrivedAt);
-        if (waiting.enqueue(waiter)) {
-            probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-            return CompletableFuture.completedFuture(parties - 1);
+    }
+
+    /** An arrival that did not queue: it completed the generation (its index), or found the barrier broken. */
+    private int admitted(Party party, long arrivedAt) {
+        if (!wasReleased(party.generation)) {
+            probe.waitEnded(arrivedAt, Outcome.BROKEN);
+            throw brokenException(party.generation);
         }
-        waiter.armTimeout(timeoutNanos, () -> new BarrierBrokenException(name, giveUpReason(Outcome.TIMEOUT, timeout)));
-        return waiter.future;
+        probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
+        return parties - 1;
     }
 
     /**
-     * A zero-timeout arrival: completes the generation if it is the last party (returns its index),
-     * else breaks it, since it would have to wait.
+     * A zero-timeout arrival: completes the generation if it is the last party (returns its index);
+     * else gives up at once by its rule: breaks the generation, or withdraws (it is then not counted
+     * at all).
      *
-     * @throws BarrierBrokenException when it broke the generation (or found it breaking)
+     * @throws BarrierBrokenException when it broke the generation, or found the barrier broken
+     * @throws GuardTimeoutException when it withdrew
      */
-    private int arriveWithoutWaiting(long arrivedAt) {
-        boolean completed;
-        Generation generation;
+    private int arriveWithoutWaiting(Party party, long arrivedAt) {
+        Generation broken = null;
+        boolean completed = false;
         queue.lock();
         try {
-            completed = completeLocked();
-            generation = current;
-            if (!completed) {
-                breakGeneration(generation, "a party would not wait (timeout 0)");
+            if (aborted != null) {
+                broken = aborted;
+            } else {
+                completed = completeLocked(party);
+                if (!completed && party.giveUp == GiveUp.BREAK_GENERATION) {
+                    broken = current;
+                    breakGeneration(broken, "a party would not wait (timeout 0)", false);
+                }
             }
         } finally {
             queue.unlock();
@@ -140,37 +180,57 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
             probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
             return parties - 1;
         }
+        if (broken != null) {
+            probe.waitEnded(arrivedAt, broken.aborted ? Outcome.BROKEN : Outcome.REJECTED);
+            throw brokenException(broken);
+        }
         probe.waitEnded(arrivedAt, Outcome.REJECTED);
-        throw brokenException(generation);
+        throw new GuardTimeoutException(name, Kind.BARRIER, Duration.ZERO);
     }
 
     /**
-     * Under the lock ({@link WaitList#enqueue}): the arrival that completes the generation is
-     * admitted (true); any other joins the current generation (which, after a release a give-up
-     * broke, is the fresh one) with the next index, and queues.
+     * Under the lock ({@link WaitList#enqueue}): an arrival at a broken barrier is admitted with the
+     * aborted generation (it fails); the arrival that completes the generation is admitted (true);
+     * any other joins the current generation (which, after a release a give-up broke, is the fresh
+     * one) and queues.
      */
     @Override
     public boolean admit(Waiter<Integer, Party> waiter) {
-        if (completeLocked()) {
+        if (aborted != null) {
+            waiter.request.generation = aborted;
             return true;
         }
-        waiter.request.joined(current, waiting.size());
+        if (completeLocked(waiter.request)) {
+            return true;
+        }
+        waiter.request.generation = current;
         return false;
     }
 
     /**
-     * Under the lock: if the current generation has all but one party, releases it for this
-     * arrival: grants its waiters and installs a fresh generation. True when released whole; false
-     * when it was not full, or when a party gave up at the same moment, which broke it instead.
+     * Under the lock: if the current generation has all but one party, releases it for
+     * {@code arriving}: grants its waiters (with indices in list order) and installs a fresh
+     * generation. True when released whole (then {@code arriving} joined it with the last index);
+     * false when it was not full, or when a party gave up at the same moment, which broke it instead.
      */
-    private boolean completeLocked() {
+    private boolean completeLocked(Party arriving) {
         if (waiting.size() != parties - 1) {
             return false;
         }
         Generation generation = current;
-        boolean whole = drain();
+        boolean whole = true;
+        int index = 0;
+        Waiter<Integer, Party> head;
+        while ((head = waiting.peek()) != null) {
+            head.request.index = index++;
+            if (!queue.grant(head)) {
+                whole = false;
+            }
+        }
         if (whole) {
             generation.state = State.RELEASED;
+            arriving.generation = generation;
+            arriving.index = parties - 1;
         } else {
             generation.state = State.BROKEN;
             generation.brokenReason = "a party stopped waiting just as the last one arrived";
@@ -180,34 +240,40 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
     }
 
     /** Under the lock: breaks {@code generation} if still open (then it is the current one), granting its waiters. */
-    private void breakGeneration(Generation generation, String reason) {
+    private void breakGeneration(Generation generation, String reason, boolean byAbort) {
         if (generation.state != State.OPEN) {
             return;
         }
-        drain();
-        generation.state = State.BROKEN;
-        generation.brokenReason = reason;
-        current = new Generation();
-    }
-
-    /** Under the lock: unlinks every waiter of the current generation and grants those still waiting; false if any was not. */
-    private boolean drain() {
-        boolean all = true;
         Waiter<Integer, Party> head;
         while ((head = waiting.peek()) != null) {
-            if (!queue.grant(head)) {
-                all = false;
-            }
+            queue.grant(head);
         }
-        return all;
+        generation.state = State.BROKEN;
+        generation.brokenReason = reason;
+        generation.aborted = byAbort;
+        current = new Generation();
     }
 
     @Override
     public void abort() {
         queue.lock();
         try {
+            if (aborted == null) {
+                aborted = current;
+                breakGeneration(current, ABORTED, true);
+            }
+        } finally {
+            queue.unlock();
+        }
+    }
+
+    @Override
+    public void reset() {
+        queue.lock();
+        try {
+            aborted = null;
             if (!waiting.isEmpty()) {
-                breakGeneration(current, "the barrier was aborted");
+                breakGeneration(current, RESET, false);
             }
         } finally {
             queue.unlock();
@@ -226,13 +292,15 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
 
     private BarrierBrokenException brokenException(Generation generation) {
         String reason;
+        boolean byAbort;
         queue.lock();
         try {
             reason = generation.brokenReason;
+            byAbort = generation.aborted;
         } finally {
             queue.unlock();
         }
-        return new BarrierBrokenException(name, reason);
+        return byAbort ? BarrierBrokenException.aborted(name, reason) : new BarrierBrokenException(name, reason);
     }
 
     private static String giveUpReason(Outcome outcome, Duration timeout) {
@@ -259,10 +327,22 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
         return waiter.request.index;
     }
 
-    /** Under the lock: a party gave up (timed out, interrupted, cancelled) and left; it breaks its generation. */
+    /** A withdrawing party leaves in the same critical section as its status flips, so a release never meets it half gone. */
+    @Override
+    public boolean withdrawsUnderLock(Waiter<Integer, Party> waiter) {
+        return waiter.request.giveUp == GiveUp.WITHDRAW;
+    }
+
+    /**
+     * Under the lock: a party gave up (timed out, interrupted, cancelled) and left; by
+     * {@link GiveUp#BREAK_GENERATION} it breaks its generation, by {@link GiveUp#WITHDRAW} it only
+     * leaves (the indices are handed out at the release, so it leaves no gap).
+     */
     @Override
     public void withdrawn(Waiter<Integer, Party> waiter, boolean wasHead, Outcome outcome) {
-        breakGeneration(waiter.request.generation, giveUpReason(outcome, waiter.request.timeout));
+        if (waiter.request.giveUp == GiveUp.BREAK_GENERATION) {
+            breakGeneration(waiter.request.generation, giveUpReason(outcome, waiter.request.timeout), false);
+        }
     }
 
     @Override
@@ -272,12 +352,21 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
 
     @Override
     public Snapshot snapshot() {
-        return new Snapshot(name, Kind.BARRIER, arrived(), 0, parties, List.of());
+        return new Snapshot(name, Kind.BARRIER, waiting(), 0, parties, List.of());
     }
 
     @Override
     public String toString() {
-        return "barrier '" + name + "' (" + arrived() + "/" + parties + " arrived)";
+        int waitingNow;
+        boolean broken;
+        queue.lock();
+        try {
+            waitingNow = waiting.size();
+            broken = aborted != null;
+        } finally {
+            queue.unlock();
+        }
+        return "barrier '" + name + "' (" + (broken ? "broken" : waitingNow + "/" + parties + " waiting") + ")";
     }
 
     private enum State {
@@ -288,25 +377,25 @@ final class LocalBarrier implements Barrier, WaitOwner<Integer, LocalBarrier.Par
     private static final class Generation {
         State state = State.OPEN;
         String brokenReason;
+        /** Broken by {@link #abort()}: its failures say that the barrier stays broken until reset. */
+        boolean aborted;
     }
 
     /**
-     * A party's request: the timeout it waits with, and, once {@link #admit} has queued it, the
-     * generation it joined and its arrival index there (written under the queue's lock before the
-     * waiter is linked, so every reader after the enqueue or the grant sees them).
+     * A party's request: the timeout it waits with and its give-up rule, and, once {@link #admit}
+     * took it, the generation it joined (written under the queue's lock before the waiter is linked,
+     * so every reader after the enqueue or the grant sees it); its index once the generation is
+     * released (written under the lock before the grant).
      */
     static final class Party {
         final Duration timeout;
+        final GiveUp giveUp;
         Generation generation;
         int index;
 
-        Party(Duration timeout) {
+        Party(Duration timeout, GiveUp giveUp) {
             this.timeout = timeout;
-        }
-
-        void joined(Generation generation, int index) {
-            this.generation = generation;
-            this.index = index;
+            this.giveUp = giveUp;
         }
     }
 }

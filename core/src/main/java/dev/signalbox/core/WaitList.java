@@ -113,6 +113,36 @@ final class WaitList<W extends Waiter<?, ?>> {
         return queue.unlockDeferringWakeups();
     }
 
+    /** See {@link WaitPolicy#withdrawsUnderLock}; without the lock (the policy's answer must not change while {@code w} waits). */
+    boolean withdrawsUnderLock(W w) {
+        return policy.withdrawsUnderLock(w);
+    }
+
+    /**
+     * By {@link Waiter#withdraw} of a waiter that {@link #withdrawsUnderLock withdraws under the
+     * lock}: under the queue's lock, flips its status to CANCELLED, unlinks it and lets the policy
+     * serve the waiters behind it. Returns the waiters that served, to wake once the withdrawal has
+     * been reported; null, changing nothing, when the grant came first.
+     */
+    List<Waiter<?, ?>> withdrawUnderLock(W w, Outcome outcome) {
+        queue.lock();
+        boolean withdrawn;
+        try {
+            withdrawn = w.cancel();
+            if (withdrawn) {
+                boolean wasHead = head == w;
+                if (remove(w)) {
+                    policy.withdrawn(w, wasHead, outcome);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            queue.unlock();
+            throw e;
+        }
+        List<Waiter<?, ?>> served = queue.unlockDeferringWakeups();
+        return withdrawn ? served : null;
+    }
+
     /**
      * Grants waiters from the head (with no value) until {@code max} are granted or the list is
      * empty; waiters that gave up meanwhile are unlinked and skipped. Returns how many were granted.

@@ -27,6 +27,17 @@ interface WaitPolicy<W extends Waiter<?, ?>> {
     }
 
     /**
+     * True when {@code waiter}'s withdrawal must flip its status and unlink it in one critical
+     * section ({@link WaitList#withdrawUnderLock}), so that a decision taken under the lock about
+     * every linked waiter (a barrier releasing its generation) finds each either waiting, and then
+     * grants it, or already gone; never a waiter that gave up but is still linked. By default the
+     * status flips without the lock, which a grant that wins never waits for.
+     */
+    default boolean withdrawsUnderLock(W waiter) {
+        return false;
+    }
+
+    /**
      * Called by a blocking waiter's own thread while it spins: true when it now holds what it
      * waited for. By default that means it was granted; an engine that lets a woken waiter compete
      * for free permits (a {@link Fairness#BARGING} {@link PermitSync}) may also let it take them

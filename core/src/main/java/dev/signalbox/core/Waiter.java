@@ -86,15 +86,31 @@ abstract class Waiter<T, R> {
      * then, outside any lock, unlinks this waiter and lets the primitive serve the ones behind it
      * ({@link WaitPolicy#withdrawn}), reports {@code outcome} to the owner, and wakes whoever the
      * withdrawal served. False, changing nothing, when the grant (or another withdrawal) came first.
+     * A waiter whose policy {@link WaitPolicy#withdrawsUnderLock withdraws it under the lock} flips
+     * its status and is unlinked in one critical section instead.
      */
     boolean withdraw(Outcome outcome) {
-        if (!STATUS.compareAndSet(this, WAITING, CANCELLED)) {
-            return false;
+        WaitList<? super Waiter<T, R>> list = list();
+        List<Waiter<?, ?>> served;
+        if (list.withdrawsUnderLock(this)) {
+            served = list.withdrawUnderLock(this, outcome);
+            if (served == null) {
+                return false;
+            }
+        } else {
+            if (!cancel()) {
+                return false;
+            }
+            served = list.unlinkWithdrawn(this, outcome);
         }
-        List<Waiter<?, ?>> served = list().unlinkWithdrawn(this, outcome);
         owner.ended(this, outcome);
         Wakeups.wakeAll(served);
         return true;
+    }
+
+    /** WAITING to CANCELLED; false when the grant (or another withdrawal) came first. */
+    final boolean cancel() {
+        return STATUS.compareAndSet(this, WAITING, CANCELLED);
     }
 
     final boolean isWaiting() {

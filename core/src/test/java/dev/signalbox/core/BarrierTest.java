@@ -45,7 +45,7 @@ class BarrierTest {
             // The last arrival releases them all on its own thread, so these callbacks append sequentially.
             futures.add(barrier.awaitAsync(Threads.BOUND).thenAccept(releaseOrder::add));
         }
-        assertThat(barrier.arrived()).isEqualTo(parties - 1);
+        assertThat(barrier.waiting()).isEqualTo(parties - 1);
         assertThat(Thread.activeCount()).as("no thread per waiter").isLessThan(threadsBefore + 5);
         assertThat(futures).noneMatch(CompletableFuture::isDone);
 
@@ -53,6 +53,6 @@ class BarrierTest {
 
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         assertThat(releaseOrder).containsExactlyElementsOf(IntStream.range(0, parties - 1).boxed().toList());
-        assertThat(barrier.arrived()).isZero();
+        assertThat(barrier.waiting()).isZero();
     }
 }

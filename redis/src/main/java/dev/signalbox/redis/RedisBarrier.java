@@ -66,6 +66,15 @@ import dev.signalbox.spi.WithdrawableFuture;
  * A timeout shorter than the arrival's own round trip is a timeout too: the party waits for Redis' answer
  * to its arrival (it may have been counted), then breaks its generation like any party that times out.
  *
+ * <p><b>Abort and reset:</b> {@link #abort()} breaks the open generation (if anyone waits in it) and
+ * leaves the barrier broken on every instance: a field {@code broken} of the barrier's hash holds the
+ * abort's reason, and every arrival meanwhile fails at once with {@link BarrierBrokenException};
+ * {@link #reset()} deletes it and breaks the open generation (its parties fail: "the barrier was
+ * reset"). The field shares the hash's TTL: a broken barrier nobody arrives at for a lease is
+ * forgotten, as everything else this barrier wrote is. <b>Give-up rule:</b> every give-up of a cluster
+ * party breaks its generation ({@link GiveUp#BREAK_GENERATION}), also for an async party that asked
+ * for {@link GiveUp#WITHDRAW}; withdrawing a single party across instances is not done yet.
+ *
  * <p><b>Redis unreachable:</b> an arrival waits for Redis at most its timeout, but at least one second
  * (an arrival that was sent may have been counted, and its party must learn whether before it leaves),
  * and then fails with {@link GuardUnavailableException}. With
@@ -88,7 +97,7 @@ import dev.signalbox.spi.WithdrawableFuture;
  * scripts: {@code epoch} (a random id chosen when the hash is created, so a generation is never
  * mistaken for one of an earlier life of the hash), {@code seq} (the generation number within the
  * epoch; a generation's id is {@code epoch:seq}), {@code arrived} (parties counted in it),
- * {@code parties}, the verdicts of the last 32 generations ({@code v<seq mod 32>}), and, for each
+ * {@code parties}, {@code broken} (an abort's reason, until a reset), the verdicts of the last 32 generations ({@code v<seq mod 32>}), and, for each
  * instance with parties in the open generation, {@code a:<instance id>}: the Redis time (ms) until
  * which its arrival counts as alive.
  * <ul>
@@ -130,6 +139,7 @@ final class RedisBarrier implements Barrier {
     private static final String ARRIVE = RedisScripts.BARRIER_ARRIVE;
     private static final String SETTLE = RedisScripts.BARRIER_SETTLE;
     private static final String ABORT = RedisScripts.BARRIER_ABORT;
+    private static final String RESET = RedisScripts.BARRIER_RESET;
 
     private final RedisBackend backend;
     private final RedissonClient client;
@@ -231,9 +241,9 @@ final class RedisBarrier implements Barrier {
 
     /** Parties waiting in the current generation across all instances (one Redis round trip). */
     @Override
-    public int arrived() {
+    public int waiting() {
         if (fallback.active()) {
-            return fallback.local().arrived();
+            return fallback.local().waiting();
         }
         if (fallback.redisKnownDown()) {
             throw fallback.knownDown("reading the arrivals");
@@ -245,12 +255,36 @@ final class RedisBarrier implements Barrier {
             return arrived == null ? 0 : Integer.parseInt(arrived);
         } catch (GuardUnavailableException e) {
             if (fallback.enabled()) {
-                return fallback.local().arrived();
+                return fallback.local().waiting();
             }
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GuardUnavailableException(name, subject + ": interrupted while reading the arrivals from Redis", e);
+        }
+    }
+
+    /** True while the barrier's hash in Redis holds an abort's {@code broken} field (one Redis round trip). */
+    @Override
+    public boolean isBroken() {
+        if (fallback.active()) {
+            return fallback.local().isBroken();
+        }
+        if (fallback.redisKnownDown()) {
+            throw fallback.knownDown("reading whether it is broken");
+        }
+        try {
+            return RedisRoundTrip.await(backend,
+                    RedisRoundTrip.start(() -> client.<String, String>getMap(redisKey, StringCodec.INSTANCE).containsKeyAsync("broken")),
+                    RedisRoundTrip.boundFor(0L), name, subject, "reading whether it is broken");
+        } catch (GuardUnavailableException e) {
+            if (fallback.enabled()) {
+                return fallback.local().isBroken();
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuardUnavailableException(name, subject + ": interrupted while reading from Redis whether it is broken", e);
         }
     }
 
@@ -288,11 +322,12 @@ final class RedisBarrier implements Barrier {
     }
 
     @Override
-    public CompletableFuture<Integer> awaitAsync(Duration timeout) {
+    public CompletableFuture<Integer> awaitAsync(Duration timeout, GiveUp onGiveUp) {
+        Objects.requireNonNull(onGiveUp, "onGiveUp");
         long timeoutNanos = RedisRoundTrip.nanos(timeout);
         if (fallback.active()) {
             probe.arrive();
-            return fallback.local().awaitAsync(timeout);
+            return fallback.local().awaitAsync(timeout, onGiveUp);
         }
         return start(timeout, timeoutNanos);
     }
@@ -369,7 +404,7 @@ final class RedisBarrier implements Barrier {
         try {
             RedisRoundTrip.await(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, ABORT,
                     RScript.ReturnType.LONG, List.of(redisKey), channel, leaseMillis,
-                    "the barrier was aborted (instance " + instanceId + ")")),
+                    "the barrier was aborted (instance " + instanceId + ")", UUID.randomUUID().toString())),
                     RedisRoundTrip.boundFor(0L), name, subject, "aborting");
         } catch (GuardUnavailableException e) {
             if (!fallback.enabled()) {
@@ -380,6 +415,32 @@ final class RedisBarrier implements Barrier {
             Thread.currentThread().interrupt();
             throw new GuardUnavailableException(name, subject + ": interrupted while aborting in Redis; the generation may"
                     + " still be open", e);
+        }
+    }
+
+    @Override
+    public void reset() {
+        if (fallback.active()) {
+            fallback.local().reset();
+            return;
+        }
+        if (fallback.redisKnownDown()) {
+            throw fallback.knownDown("resetting");
+        }
+        try {
+            RedisRoundTrip.await(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, RESET,
+                    RScript.ReturnType.LONG, List.of(redisKey), channel, leaseMillis,
+                    "the barrier was reset (instance " + instanceId + ")")),
+                    RedisRoundTrip.boundFor(0L), name, subject, "resetting");
+        } catch (GuardUnavailableException e) {
+            if (!fallback.enabled()) {
+                throw e;
+            }
+            fallback.local().reset();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GuardUnavailableException(name, subject + ": interrupted while resetting in Redis; it may still be"
+                    + " broken", e);
         }
     }
 
@@ -489,7 +550,7 @@ final class RedisBarrier implements Barrier {
         if (verdict == null || LOST.equals(verdict)) {
             return "its state was lost in Redis (it expired, or Redis restarted or failed over)";
         }
-        return verdict.startsWith("B ") ? verdict.substring(2) : verdict;
+        return verdict.startsWith("B ") || verdict.startsWith("A ") ? verdict.substring(2) : verdict;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -607,13 +668,17 @@ final class RedisBarrier implements Barrier {
             if (error != null) {
                 Throwable cause = RedisRoundTrip.unwrap(error);
                 if (fallback.enabled() && RedisRoundTrip.isUnavailable(cause)) {
-                    delegate(fallback.local().awaitAsync(remainingTimeout()));
+                    delegate(fallback.local().awaitAsync(remainingTimeout(), GiveUp.BREAK_GENERATION));
                 } else {
                     finish(null, cause);
                 }
                 return;
             }
             String status = (String) reply.get(0);
+            if ("A".equals(status)) {
+                finishRejected(BarrierBrokenException.aborted(name, (String) reply.get(2)), Outcome.BROKEN);
+                return;
+            }
             int at = Integer.parseInt((String) reply.get(2));
             switch (status) {
                 case "R" -> {
@@ -626,10 +691,10 @@ final class RedisBarrier implements Barrier {
                     finish(RELEASED, null);
                 }
                 case "B" -> finishRejected(new BarrierBrokenException(name, "a party would not wait (timeout 0, instance "
-                        + instanceId + ")"));
+                        + instanceId + ")"), Outcome.REJECTED);
                 case "P" -> finishRejected(new IllegalStateException(subject + " has " + at + " parties in Redis (set by the"
                         + " instance that started it) but this instance says " + parties + "; give every instance the same"
-                        + " parties"));
+                        + " parties"), Outcome.REJECTED);
                 default -> waitIn(Generation.parse((String) reply.get(1)), at);
             }
         }
@@ -766,7 +831,9 @@ final class RedisBarrier implements Barrier {
                     fail(error);
                 } else {
                     probe.waitEnded(arrivedAt, gaveUpWith != null ? gaveUpWith : Outcome.BROKEN);
-                    fail(new BarrierBrokenException(name, brokenReason(verdict)));
+                    fail(verdict != null && verdict.startsWith("A ")
+                            ? BarrierBrokenException.aborted(name, brokenReason(verdict))
+                            : new BarrierBrokenException(name, brokenReason(verdict)));
                 }
             } finally {
                 // A listener that throws must not leave the party waiting forever.
@@ -774,7 +841,7 @@ final class RedisBarrier implements Barrier {
             }
         }
 
-        private void finishRejected(RuntimeException error) {
+        private void finishRejected(RuntimeException error, Outcome outcome) {
             lock.lock();
             try {
                 if (finished) {
@@ -784,7 +851,7 @@ final class RedisBarrier implements Barrier {
             } finally {
                 lock.unlock();
             }
-            probe.waitEnded(arrivedAt, Outcome.REJECTED);
+            probe.waitEnded(arrivedAt, outcome);
             fail(error);
         }
 

@@ -33,6 +33,8 @@ final class RedisScripts {
     static final String BARRIER_SETTLE = BARRIER_DECIDE + load("barrier-settle.lua", BARRIER_PARAMETERS);
     /** {@link RedisBarrier}'s abort: {@link #BARRIER_DECIDE}, then {@code barrier-abort.lua}. */
     static final String BARRIER_ABORT = BARRIER_DECIDE + load("barrier-abort.lua", BARRIER_PARAMETERS);
+    /** {@link RedisBarrier}'s reset: {@link #BARRIER_DECIDE}, then {@code barrier-reset.lua}. */
+    static final String BARRIER_RESET = BARRIER_DECIDE + load("barrier-reset.lua", BARRIER_PARAMETERS);
 
     private RedisScripts() {
     }

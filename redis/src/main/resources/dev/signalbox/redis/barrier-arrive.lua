@@ -4,15 +4,25 @@
 -- Creates the hash if missing. An open generation with a party of a lapsed instance is broken first, so
 -- the arrival starts a fresh one.
 -- Returns {status, generation id 'epoch:seq', index}: status W(aiting), R(eleased by this arrival),
--- B(roken by this zero-timeout arrival), or P (parties differ: index is Redis' parties); index is the
--- number of parties that arrived before this one.
+-- B(roken by this zero-timeout arrival), P (parties differ: index is Redis' parties), or A (the barrier is
+-- broken by an abort, see barrier-abort.lua: index is the abort's reason); index is the number of parties
+-- that arrived before this one.
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
   epoch = ARGV[4]
   redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0, 'arrived', 0, 'parties', ARGV[3])
 end
 local parties = tonumber(redis.call('HGET', KEYS[1], 'parties'))
+if not parties then
+  parties = tonumber(ARGV[3])
+  redis.call('HSET', KEYS[1], 'parties', parties)
+end
 if parties ~= tonumber(ARGV[3]) then return {'P', '', tostring(parties)} end
+local broken = redis.call('HGET', KEYS[1], 'broken')
+if broken then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {'A', '', broken}
+end
 local now = now_ms()
 local dead = lapsed(now)
 if dead then decide(epoch, tonumber(redis.call('HGET', KEYS[1], 'seq')), dead) end

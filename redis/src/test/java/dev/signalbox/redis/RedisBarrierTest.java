@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.signalbox.annotation.Scope;
+import dev.signalbox.core.Barrier;
 import dev.signalbox.core.BarrierBrokenException;
 import dev.signalbox.core.Durations;
 import dev.signalbox.core.GuardUnavailableException;
@@ -115,7 +116,7 @@ class RedisBarrierTest {
         awaitTrue(() -> a.snapshot().waiting() == 1);
         CompletableFuture<Integer> asyncOnA = a.awaitAsync(LONG);
         awaitTrue(() -> a.snapshot().waiting() == 2);
-        assertThat(c.arrived()).isEqualTo(2);
+        assertThat(c.waiting()).isEqualTo(2);
 
         assertThatThrownBy(() -> b.await(Duration.ofMillis(200))).isInstanceOf(BarrierBrokenException.class)
                 .hasMessageContaining("timed out after 200ms (instance b)");
@@ -148,11 +149,18 @@ class RedisBarrierTest {
         ExecutionException aborted = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> waiting.get(10, TimeUnit.SECONDS));
         assertThat(aborted.getCause()).isInstanceOf(BarrierBrokenException.class).hasMessageContaining("aborted (instance b)");
-        b.abort(); // nobody waits: nothing happens
-        assertThat(b.arrived()).isZero();
+        assertThat(a.isBroken()).as("an abort on b leaves the barrier broken on a too").isTrue();
+        b.abort(); // already broken: nothing more happens
+        assertThat(b.waiting()).isZero();
+        ExecutionException stillBroken = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> a.awaitAsync(LONG).get(10, TimeUnit.SECONDS));
+        assertThat(stillBroken.getCause()).isInstanceOf(BarrierBrokenException.class)
+                .hasMessageContaining("aborted (instance b)").hasMessageContaining("reset()");
+        a.reset();
+        assertThat(b.isBroken()).as("a reset on a makes the barrier usable on b too").isFalse();
 
-        CompletableFuture<Integer> onA = a.awaitAsync(LONG);
-        CompletableFuture<Integer> onB = b.awaitAsync(LONG);
+        CompletableFuture<Integer> onA = a.awaitAsync(LONG, Barrier.GiveUp.BREAK_GENERATION);
+        CompletableFuture<Integer> onB = b.awaitAsync(LONG, Barrier.GiveUp.BREAK_GENERATION);
         awaitTrue(() -> a.snapshot().waiting() == 1 && b.snapshot().waiting() == 1);
         assertThat(onB.cancel(false)).isTrue();
         ExecutionException cancelled = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
@@ -171,7 +179,7 @@ class RedisBarrierTest {
         RedisBarrier a = barrier("a", "timer-cancel", 2);
         RedisBarrier other = barrier("a", "timer-cancel-trigger", 2);
         CompletableFuture<Integer> waiting = a.awaitAsync(LONG);
-        awaitTrue(() -> a.arrived() == 1);
+        awaitTrue(() -> a.waiting() == 1);
         AtomicReference<String> thread = new AtomicReference<>();
         CompletableFuture<Boolean> cancelled = other.awaitAsync(LONG).thenApply(index -> {
             thread.set(Thread.currentThread().getName());
@@ -181,9 +189,9 @@ class RedisBarrierTest {
         assertThat(cancelled.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(thread.get()).isEqualTo("signalbox-redis-timer");
         assertThat(waiting.isCancelled()).isTrue();
-        awaitTrue(() -> a.arrived() == 0);
+        awaitTrue(() -> a.waiting() == 0);
         CompletableFuture<Integer> next = a.awaitAsync(LONG);
-        awaitTrue(() -> a.arrived() == 1);
+        awaitTrue(() -> a.waiting() == 1);
         assertThat(a.await(LONG)).as("the cancelled party is not counted in the next generation").isEqualTo(1);
         assertThat(next.get(10, TimeUnit.SECONDS)).isZero();
     }
@@ -194,7 +202,7 @@ class RedisBarrierTest {
         RedisBarrier b = barrier("b", "handoff", 2);
         assertThatThrownBy(() -> a.await(Duration.ZERO)).isInstanceOf(BarrierBrokenException.class)
                 .hasMessageContaining("would not wait");
-        assertThat(a.arrived()).isZero();
+        assertThat(a.waiting()).isZero();
 
         CompletableFuture<Integer> first = a.awaitAsync(LONG);
         awaitTrue(() -> a.snapshot().waiting() == 1);
@@ -256,9 +264,9 @@ class RedisBarrierTest {
         RedisBarrier doomed = new RedisBarrier(doomedClient, RedisTestClients.settings("doomed"), "crash-while-waiting", 3,
                 PrimitiveListener.NONE);
         doomed.awaitAsync(LONG);
-        awaitTrue(() -> a.arrived() == 1);
+        awaitTrue(() -> a.waiting() == 1);
         CompletableFuture<Integer> waiting = a.awaitAsync(LONG);
-        awaitTrue(() -> a.arrived() == 2);
+        awaitTrue(() -> a.waiting() == 2);
 
         doomedClient.shutdown(0, 0, TimeUnit.SECONDS); // its process dies: its party can no longer give up or renew
 
@@ -267,7 +275,7 @@ class RedisBarrierTest {
                 () -> waiting.get(15, TimeUnit.SECONDS));
         assertThat(broken.getCause()).isInstanceOf(BarrierBrokenException.class)
                 .hasMessageContaining("instance 'doomed' stopped renewing its arrival");
-        assertThat(a.arrived()).isZero();
+        assertThat(a.waiting()).isZero();
 
         // The barrier goes on with the live instances.
         RedisBarrier b = barrier("b", "crash-while-waiting", 3);

@@ -113,7 +113,7 @@ class RedisOutageTest {
         RateLimiter limiter = instance.rateLimiter("shared-limit", null, 5, Duration.ofSeconds(1), PrimitiveListener.NONE);
         Barrier barrier = instance.barrier("shared-barrier", 2, PrimitiveListener.NONE);
         assertThat(limiter.tryAcquire()).isTrue();
-        assertThat(barrier.arrived()).isZero();
+        assertThat(barrier.waiting()).isZero();
 
         redis.server().pause();
         assertThatThrownBy(lock::tryAcquire).isInstanceOf(GuardUnavailableException.class)

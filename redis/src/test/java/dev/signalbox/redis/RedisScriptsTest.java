@@ -43,7 +43,10 @@ class RedisScriptsTest {
                         "redis.call('PEXPIRE', KEYS[1], ARGV[2])", "redis.call('HSET', KEYS[1], 'a:' .. ARGV[7]",
                         "redis.call('HGET', KEYS[1], 'v' .. (mine % " + RedisScripts.BARRIER_VERDICTS_KEPT + "))")),
                 new Composed(RedisScripts.BARRIER_ABORT, "barrier-abort.lua", List.of("redis.call('HGET', KEYS[1], 'epoch')",
-                        "redis.call('HGET', KEYS[1], 'arrived')", "redis.call('PEXPIRE', KEYS[1], ARGV[2])")));
+                        "redis.call('HGET', KEYS[1], 'arrived')", "redis.call('HSET', KEYS[1], 'broken', ARGV[3])",
+                        "redis.call('PEXPIRE', KEYS[1], ARGV[2])")),
+                new Composed(RedisScripts.BARRIER_RESET, "barrier-reset.lua", List.of("redis.call('HGET', KEYS[1], 'epoch')",
+                        "redis.call('HDEL', KEYS[1], 'broken')", "redis.call('PEXPIRE', KEYS[1], ARGV[2])")));
         for (Composed c : scripts) {
             String own = RedisScripts.load(c.file(), PARAMETERS);
             assertThat(own).as(c.file()).isNotBlank().startsWith("local epoch = redis.call('HGET', KEYS[1], 'epoch')\n")
@@ -56,14 +59,15 @@ class RedisScriptsTest {
 
     @Test
     void headersAreDroppedAndNoParameterIsLeftOver() {
-        for (String script : List.of(RedisScripts.BARRIER_ARRIVE, RedisScripts.BARRIER_SETTLE, RedisScripts.BARRIER_ABORT)) {
+        for (String script : List.of(RedisScripts.BARRIER_ARRIVE, RedisScripts.BARRIER_SETTLE, RedisScripts.BARRIER_ABORT,
+                RedisScripts.BARRIER_RESET)) {
             assertThat(script).doesNotContain("${").doesNotStartWith("--").doesNotContain("\n--").doesNotContain("\r");
         }
     }
 
     @Test
     void eachFileHasAHeaderSayingWhatItTakesAndReturns() throws IOException {
-        for (String file : List.of("barrier-decide.lua", "barrier-arrive.lua", "barrier-settle.lua", "barrier-abort.lua")) {
+        for (String file : List.of("barrier-decide.lua", "barrier-arrive.lua", "barrier-settle.lua", "barrier-abort.lua", "barrier-reset.lua")) {
             try (InputStream in = RedisScripts.class.getResourceAsStream(file)) {
                 assertThat(in).as(file).isNotNull();
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
