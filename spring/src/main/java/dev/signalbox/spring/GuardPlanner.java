@@ -65,7 +65,8 @@ final class GuardPlanner {
         return false;
     }
 
-    private static boolean hasAnyAnnotation(AnnotatedElement element) {
+    /** True when {@code element} carries a Signalbox annotation (directly or as a meta-annotation). */
+    static boolean hasAnyAnnotation(AnnotatedElement element) {
         return AnnotatedElementUtils.hasAnnotation(element, Guarded.class)
                 || AnnotatedElementUtils.hasAnnotation(element, RateLimited.class)
                 || AnnotatedElementUtils.hasAnnotation(element, Barrier.class);
