@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
  * Linearizability of {@link Condition} (on a {@link Fairness#FIFO} lock) against {@link Model}, a
  * count of waiters: an async wait adds one, {@code signal(n)} removes up to {@code n},
  * {@code signalAll} all, a cancel one (if any wait), and a timed wait that times out changes nothing.
- * Each operation holds the lock as asyncio's code must ({@code async with cond:}), except the cancel,
- * which a task may do at any time.
+ * Each operation holds the lock (as asyncio's code must, {@code async with cond:}; the cancel too, see
+ * {@link #cancelOne}).
  *
  * <p>Why a count and these rules: a signalled async waiter still has to re-acquire the lock, and a
- * cancel that lands in that window wins ({@code cancel} returns true) and passes the signal on to
+ * cancel that lands in that window (one queued for the lock ahead of the re-acquisition) wins ({@code cancel} returns true) and passes the signal on to
  * the next waiter once the lock has been re-acquired for it (gh-112202). By count that is the same as
  * cancelling the next waiter, so the model holds; it is observable only once that re-acquisition is
  * done, which every operation that takes the (FIFO) lock after it waits for. The cancel's own result
@@ -57,12 +57,19 @@ public class ConditionLincheckTest {
         waits.add(wait);
     }
 
-    /** Cancels one async wait that is not done yet, if there is one. */
+    /**
+     * Cancels one async wait that is not done yet, if there is one, holding the lock: a cancel is two
+     * steps (the future ends, then the wait leaves the condition), and a second cancel that skipped
+     * the ended future must not return before the first has finished. A wait signalled while this
+     * cancel queued for the lock is still re-acquiring it, so the cancel wins and passes the signal on.
+     */
     @Operation
-    public void cancelOne() {
-        for (CompletableFuture<Boolean> wait : waits) {
-            if (!wait.isDone() && wait.cancel(false)) {
-                return;
+    public void cancelOne() throws InterruptedException {
+        try (Permit ignored = lock.acquire(BOUND)) {
+            for (CompletableFuture<Boolean> wait : waits) {
+                if (!wait.isDone() && wait.cancel(false)) {
+                    return;
+                }
             }
         }
     }
@@ -106,7 +113,7 @@ public class ConditionLincheckTest {
 
     @Test
     void stress() {
-        new StressOptions().iterations(15).invocationsPerIteration(1_000).threads(3).actorsPerThread(3)
+        new StressOptions().iterations(30).invocationsPerIteration(1_000).threads(3).actorsPerThread(3)
                 .sequentialSpecification(Model.class).check(getClass());
     }
 
