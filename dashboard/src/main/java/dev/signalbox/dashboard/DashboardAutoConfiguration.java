@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -28,6 +29,7 @@ import dev.signalbox.registry.SignalboxRegistry;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBooleanProperty(name = {"signalbox.enabled", "signalbox.dashboard.enabled"}, matchIfMissing = true)
 @EnableConfigurationProperties(DashboardProperties.class)
+@ImportRuntimeHints(DashboardRuntimeHints.class)
 public final class DashboardAutoConfiguration {
 
     /** Fed by every named primitive: the registry composes every PrimitiveListenerFactory bean when it is created. */
