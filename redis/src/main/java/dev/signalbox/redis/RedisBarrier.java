@@ -31,6 +31,7 @@ import dev.signalbox.core.Durations;
 import dev.signalbox.core.Event;
 import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.GuardUnavailableException;
+import dev.signalbox.core.Kind;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.Snapshot;
@@ -131,6 +132,8 @@ final class RedisBarrier implements Barrier {
     private static final String RELEASED = "R";
     private static final String LOST = "L";
     private static final String OPEN = "O";
+    /** The leave script's answer: the party was taken out of its open generation. */
+    private static final String WITHDRAWN = "W";
 
     /*
      * The atomic scripts, each barrier-decide.lua followed by its own file; see RedisScripts and the
@@ -140,6 +143,7 @@ final class RedisBarrier implements Barrier {
     private static final String SETTLE = RedisScripts.BARRIER_SETTLE;
     private static final String ABORT = RedisScripts.BARRIER_ABORT;
     private static final String RESET = RedisScripts.BARRIER_RESET;
+    private static final String LEAVE = RedisScripts.BARRIER_LEAVE;
 
     private final RedisBackend backend;
     private final RedissonClient client;
@@ -298,7 +302,7 @@ final class RedisBarrier implements Barrier {
             return fallback.local().await(timeout);
         }
         RedisTimer.refuseBlockingWait(subject);
-        Party party = start(timeout, timeoutNanos);
+        Party party = start(timeout, timeoutNanos, GiveUp.BREAK_GENERATION);
         try {
             return party.get();
         } catch (ExecutionException e) {
@@ -329,12 +333,12 @@ final class RedisBarrier implements Barrier {
             probe.arrive();
             return fallback.local().awaitAsync(timeout, onGiveUp);
         }
-        return start(timeout, timeoutNanos);
+        return start(timeout, timeoutNanos, onGiveUp);
     }
 
     /** Arrives (asynchronously): subscribes if not yet, runs the arrival script, and hands back the party's future. */
-    private Party start(Duration timeout, long timeoutNanos) {
-        Party party = new Party(probe.arrive(), timeout, timeoutNanos);
+    private Party start(Duration timeout, long timeoutNanos, GiveUp onGiveUp) {
+        Party party = new Party(probe.arrive(), timeout, timeoutNanos, onGiveUp);
         if (fallback.redisKnownDown()) {
             // Not asked: handled as a failed arrival (the local barrier takes it, or it fails), on the timer thread.
             GuardUnavailableException down = fallback.knownDown("arriving");
@@ -356,7 +360,8 @@ final class RedisBarrier implements Barrier {
         subscribed(RedisRoundTrip.remaining(redisDeadline)).thenCompose(ignored -> RedisRoundTrip.async(backend,
                         RedisRoundTrip.start(() -> script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, ARRIVE,
                                 RScript.ReturnType.LIST, List.of(redisKey), channel, leaseMillis, Integer.toString(parties),
-                                UUID.randomUUID().toString(), timeoutNanos == 0L ? "1" : "0",
+                                UUID.randomUUID().toString(),
+                                timeoutNanos != 0L ? "0" : onGiveUp == GiveUp.WITHDRAW ? "2" : "1",
                                 "a party would not wait (timeout 0, instance " + instanceId + ")", instanceId)),
                         Math.max(1L, RedisRoundTrip.remaining(redisDeadline)), name, subject, "arriving"))
                 .whenComplete((reply, error) -> {
@@ -531,6 +536,44 @@ final class RedisBarrier implements Barrier {
                 });
     }
 
+    /**
+     * Runs the leave script for {@code party} (a {@link GiveUp#WITHDRAW} party that gave up, counted in
+     * {@code generation} with {@code arrival}): withdrawn, it ends as it gave up; when its generation was
+     * decided first, it ends with that verdict (released, with its index, when the release came first).
+     * When Redis cannot be reached, nobody can know whether it left, and a release must not count a party
+     * that left: its generation is then broken instead (owed, like any break).
+     */
+    private void leave(Generation generation, int arrival, String reason, Party party) {
+        RedisRoundTrip.<String>async(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, LEAVE,
+                        RScript.ReturnType.STRING, List.of(redisKey), channel, leaseMillis, generation.epoch(),
+                        Long.toString(generation.seq()), Integer.toString(arrival), instanceId)),
+                RedisRoundTrip.boundFor(0L), name, subject, "withdrawing a party")
+                .whenComplete((answer, error) -> {
+                    if (error == null && answer == null) {
+                        error = new IllegalStateException(subject + ": Redis answered nothing to a withdrawal");
+                    }
+                    if (error == null) {
+                        if (WITHDRAWN.equals(answer)) {
+                            party.withdrawn();
+                        } else {
+                            onVerdict(generation.id(), answer);
+                            party.finish(answer, null);
+                        }
+                        return;
+                    }
+                    lock.lock();
+                    try {
+                        owed.put(generation.id(), new Owed(generation, reason));
+                        rescheduleLocked();
+                    } finally {
+                        lock.unlock();
+                    }
+                    party.finish(null, RedisRoundTrip.unwrap(error));
+                    log.debug("{}: could not withdraw a party from generation {} in Redis; breaking it instead, retrying in {}",
+                            subject, generation.id(), Durations.format(Duration.ofNanos(recheckNanos)), error);
+                });
+    }
+
     /** Under the lock: runs {@link #recheck()} periodically while parties wait or breaks are owed, and not otherwise. */
     private void rescheduleLocked() {
         boolean needed = !rounds.isEmpty() || !owed.isEmpty();
@@ -542,8 +585,31 @@ final class RedisBarrier implements Barrier {
         }
     }
 
+    /** A release's verdict: {@code "R"}, followed by the arrival numbers withdrawn from the generation, if any. */
     private static boolean isReleased(String verdict) {
-        return RELEASED.equals(verdict);
+        return verdict != null && (RELEASED.equals(verdict) || verdict.startsWith(RELEASED + " "));
+    }
+
+    /**
+     * The index of the party with arrival number {@code arrival} in a generation released with
+     * {@code verdict}: its arrival number less the withdrawn parties that arrived before it.
+     *
+     * <p>Why indices are handed out this way: a party learns its arrival number when Redis counts it, but
+     * a withdrawal before the release would leave a gap among the numbers of the parties that stay. The
+     * release's verdict lists the withdrawn arrival numbers (usually none, never more than the
+     * withdrawals of that one generation), so each party renumbers itself from its own number and the
+     * one message every party receives anyway; no per-party state in Redis, no extra round trip. The
+     * result is 0 to parties - 1 without gaps, in the order Redis counted the arrivals (the releasing
+     * arrival is parties - 1).
+     */
+    private static int indexIn(String verdict, int arrival) {
+        int earlierLeft = 0;
+        for (String left : verdict.substring(RELEASED.length()).trim().split(" ")) {
+            if (!left.isEmpty() && Integer.parseInt(left) < arrival) {
+                earlierLeft++;
+            }
+        }
+        return arrival - earlierLeft;
     }
 
     private String brokenReason(String verdict) {
@@ -604,6 +670,8 @@ final class RedisBarrier implements Barrier {
         final Event decided;
         /** Written before {@link #decided} is set. */
         volatile String verdict;
+        /** This instance's parties registered here and not withdrawn; guarded by the barrier's lock. */
+        int members;
 
         Round(Generation generation, String name) {
             this.generation = generation;
@@ -632,9 +700,13 @@ final class RedisBarrier implements Barrier {
         private final long arrivedAt;
         private final Duration timeout;
         private final long deadline;
+        private final GiveUp onGiveUp;
         // Guarded by lock.
         private Generation generation;
+        /** Its index once known to be released, else its arrival number in Redis (see {@link #indexIn}). */
         private int index;
+        /** The round it registered in (waitIn), if it did. */
+        private Round joined;
         /** Why this party stopped waiting (timeout, interrupt, cancel), or null while it waits. */
         private Outcome gaveUp;
         private String gaveUpReason;
@@ -649,9 +721,10 @@ final class RedisBarrier implements Barrier {
         /** This party's arrival in {@link #heard} while Redis' answer to it is pending (0: none was sent). */
         private long sent;
 
-        Party(long arrivedAt, Duration timeout, long timeoutNanos) {
+        Party(long arrivedAt, Duration timeout, long timeoutNanos, GiveUp onGiveUp) {
             this.arrivedAt = arrivedAt;
             this.timeout = timeout;
+            this.onGiveUp = onGiveUp;
             this.deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
         }
 
@@ -668,7 +741,7 @@ final class RedisBarrier implements Barrier {
             if (error != null) {
                 Throwable cause = RedisRoundTrip.unwrap(error);
                 if (fallback.enabled() && RedisRoundTrip.isUnavailable(cause)) {
-                    delegate(fallback.local().awaitAsync(remainingTimeout(), GiveUp.BREAK_GENERATION));
+                    delegate(fallback.local().awaitAsync(remainingTimeout(), onGiveUp));
                 } else {
                     finish(null, cause);
                 }
@@ -692,6 +765,7 @@ final class RedisBarrier implements Barrier {
                 }
                 case "B" -> finishRejected(new BarrierBrokenException(name, "a party would not wait (timeout 0, instance "
                         + instanceId + ")"), Outcome.REJECTED);
+                case "T" -> finishRejected(new GuardTimeoutException(name, Kind.BARRIER, Duration.ZERO), Outcome.REJECTED);
                 case "P" -> finishRejected(new IllegalStateException(subject + " has " + at + " parties in Redis (set by the"
                         + " instance that started it) but this instance says " + parties + "; give every instance the same"
                         + " parties"), Outcome.REJECTED);
@@ -713,6 +787,8 @@ final class RedisBarrier implements Barrier {
                 gaveUpWith = gaveUp;
                 if (known == null && gaveUpWith == null) {
                     round = rounds.computeIfAbsent(generation.id(), id -> new Round(generation, name));
+                    round.members++;
+                    joined = round;
                     rescheduleLocked();
                 }
             } finally {
@@ -723,7 +799,7 @@ final class RedisBarrier implements Barrier {
                 return;
             }
             if (gaveUpWith != null) {
-                settle(generation, "break", gaveUpReason, cancelledAtOnce ? null : this);
+                sendGiveUp(generation, at, gaveUpWith);
                 return;
             }
             CompletableFuture<Void> verdict = round.decided.awaitAsync(remainingTimeout());
@@ -796,9 +872,53 @@ final class RedisBarrier implements Barrier {
                 failByOwner(cancelCause);
             }
             if (known != null) {
-                settle(known, "break", reason, atOnce ? null : this);
+                sendGiveUp(known, index(), outcome);
             }
             return true;
+        }
+
+        private int index() {
+            lock.lock();
+            try {
+                return index;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Tells Redis this party gave up in {@code generation}: a {@link GiveUp#WITHDRAW} party whose wait
+         * was cancelled or timed out leaves it, any other give-up breaks it.
+         */
+        private void sendGiveUp(Generation generation, int arrival, Outcome outcome) {
+            if (withdraws(outcome)) {
+                leave(generation, arrival, gaveUpReason, this);
+            } else {
+                settle(generation, "break", gaveUpReason, cancelledAtOnce ? null : this);
+            }
+        }
+
+        private boolean withdraws(Outcome outcome) {
+            return onGiveUp == GiveUp.WITHDRAW && (outcome == Outcome.CANCELLED || outcome == Outcome.TIMEOUT);
+        }
+
+        /**
+         * Redis took this party out of its open generation: it leaves its round (which goes when its last
+         * party does, so that this instance stops renewing an arrival it no longer has), and ends as it gave
+         * up: cancelled, or with {@link GuardTimeoutException}.
+         */
+        void withdrawn() {
+            lock.lock();
+            try {
+                Round round = joined;
+                if (round != null && --round.members == 0 && rounds.get(round.generation.id()) == round) {
+                    rounds.remove(round.generation.id());
+                    rescheduleLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+            finish(null, new GuardTimeoutException(name, Kind.BARRIER, timeout)); // a cancelled party ends cancelled
         }
 
         boolean giveUp(Outcome outcome, String reason) {
@@ -821,7 +941,7 @@ final class RedisBarrier implements Barrier {
             try {
                 if (isReleased(verdict)) {
                     probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-                    completeByOwner(index);
+                    completeByOwner(indexIn(verdict, index()));
                 } else if (gaveUpWith == Outcome.CANCELLED) {
                     // Broken by its own break (or by another party), or Redis could not be asked: the break is then owed.
                     probe.waitEnded(arrivedAt, Outcome.CANCELLED);
