@@ -185,6 +185,7 @@ class RedisBarrierTest {
             thread.set(Thread.currentThread().getName());
             return waiting.cancel(false);
         });
+        awaitTrue(() -> other.waiting() == 1); // the async trigger counted first, so the blocking one below is index 1
         assertThat(other.await(LONG)).isEqualTo(1); // releases the trigger, whose callback cancels on the timer thread
         assertThat(cancelled.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(thread.get()).isEqualTo("signalbox-redis-timer");
