@@ -31,6 +31,7 @@ import dev.signalbox.core.Durations;
 import dev.signalbox.core.Event;
 import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.GuardUnavailableException;
+import dev.signalbox.core.Kind;
 import dev.signalbox.core.Outcome;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.core.Snapshot;
@@ -39,27 +40,43 @@ import dev.signalbox.spi.WithdrawableFuture;
 
 /**
  * A {@link Barrier} whose parties are counted across every instance that talks to the same Redis: a
- * generation is released when {@code parties} callers have arrived on any instances, and a party that
- * gives up (times out, is interrupted, has its async wait cancelled) or an {@link #abort()} on any
- * instance breaks the generation for every party waiting in it, on every instance.
+ * generation is released when {@code parties} callers have arrived on any instances. An async party
+ * that gives up by {@link GiveUp#WITHDRAW} (the default of {@code awaitAsync(timeout)}: its wait is
+ * cancelled or its timeout runs out) leaves the generation alone, on every instance, as in asyncio; a
+ * blocking party that gives up (times out, is interrupted), an async party of
+ * {@link GiveUp#BREAK_GENERATION}, or an {@link #abort()} on any instance breaks the generation for
+ * every party waiting in it, on every instance.
  *
- * <p><b>Guarantees across instances:</b> arrival indexes of a generation are distinct, {@code 0} to
- * {@code parties - 1}, in the order Redis counted the arrivals; a generation is decided once, in
+ * <p><b>Guarantees across instances:</b> arrival indexes of a released generation are distinct,
+ * {@code 0} to {@code parties - 1} without gaps, in the order Redis counted the arrivals (withdrawn
+ * parties left out); a generation is decided once, in
  * Redis, as released or broken, and every party of it learns that one verdict, so a generation is
  * released whole or not at all. A party that gives up at the moment the last one arrives elsewhere is
  * released with the others when the arrival was counted first (it then returns its index, a little
- * after its timeout). The next arrival after a verdict starts a fresh generation. <b>Timeouts:</b> a
- * party's timeout runs on its own instance; when it runs out, the party breaks its generation in Redis
+ * after its timeout). The next arrival after a verdict starts a fresh generation. <b>Withdrawal:</b> a
+ * withdrawing party is taken out of its generation in Redis (one round trip, bounded by one second) by a
+ * script that runs only while the generation is still open, so it is ordered with the arrival that would
+ * complete the generation: whichever Redis runs first decides. Taken out, the party fails with
+ * {@link GuardTimeoutException} (timeout) or is cancelled, and the others keep waiting; when the release
+ * came first, it is released with them (a cancel then returns false). When Redis cannot be reached to
+ * take it out, its generation is broken instead (the break is owed, as below), so a generation never
+ * releases with a party that left. A zero-timeout withdrawing party that does not complete the
+ * generation is not counted and fails with {@link GuardTimeoutException}. <b>Timeouts:</b> a
+ * party's timeout runs on its own instance; when it runs out, a party that breaks on give-up (blocking,
+ * or {@link GiveUp#BREAK_GENERATION}) breaks its generation in Redis
  * (one round trip, bounded by one second) and fails with {@link BarrierBrokenException}, or with
  * {@link GuardUnavailableException} when Redis cannot be reached to break it (its instance keeps
- * trying, so the generation does not later release with a party that left). A zero timeout never waits: unless the caller completes the generation, it breaks it.
- * <b>Cancellation:</b> cancelling an async wait (or completing it exceptionally) breaks its
- * generation in Redis and waits for Redis' answer, one round trip (at most two seconds when Redis does
- * not answer): it returns true when the break came first (the future is then cancelled), and false when
- * the generation was released first (the future then completes with the party's index), so a
- * generation is released whole or not at all. On the {@code signalbox-redis-timer} thread (a callback
- * of another cluster primitive's future), where nothing may wait for Redis, it returns true at once and
- * the break follows it; a generation released a moment before is then released for the others. <b>Memory:</b>
+ * trying, so the generation does not later release with a party that left). A zero timeout never waits:
+ * unless the caller completes the generation, it breaks it (a withdrawing party: see above).
+ * <b>Cancellation:</b> cancelling an async wait (or completing it exceptionally) withdraws the party
+ * from its generation in Redis ({@link GiveUp#BREAK_GENERATION}: breaks the generation) and waits for
+ * Redis' answer, one round trip (at most two seconds when Redis does not answer): it returns true when
+ * the withdrawal (or break) came first (the future is then cancelled), and false when the generation was
+ * released first (the future then completes with the party's index), so a generation is released whole
+ * or not at all, and never with a party whose cancel returned true. On the {@code signalbox-redis-timer}
+ * thread (a callback of another cluster primitive's future), where nothing may wait for Redis, it
+ * returns true at once and the withdrawal (or break) follows it; a generation released a moment before
+ * is then released for the others. <b>Memory:</b>
  * Redis decides a generation after every arrival of it, so whatever a party did before arriving
  * precedes, in Redis' order, the release of every party of its generation.
  *
@@ -71,9 +88,10 @@ import dev.signalbox.spi.WithdrawableFuture;
  * abort's reason, and every arrival meanwhile fails at once with {@link BarrierBrokenException};
  * {@link #reset()} deletes it and breaks the open generation (its parties fail: "the barrier was
  * reset"). The field shares the hash's TTL: a broken barrier nobody arrives at for a lease is
- * forgotten, as everything else this barrier wrote is. <b>Give-up rule:</b> every give-up of a cluster
- * party breaks its generation ({@link GiveUp#BREAK_GENERATION}), also for an async party that asked
- * for {@link GiveUp#WITHDRAW}; withdrawing a single party across instances is not done yet.
+ * forgotten, as everything else this barrier wrote is. <b>Give-up rule:</b> as {@link Barrier}'s: an
+ * async party withdraws alone by default ({@link GiveUp#WITHDRAW}), one of
+ * {@link GiveUp#BREAK_GENERATION} and a blocking party break the generation. A party handed to the local
+ * fallback keeps its rule there.
  *
  * <p><b>Redis unreachable:</b> an arrival waits for Redis at most its timeout, but at least one second
  * (an arrival that was sent may have been counted, and its party must learn whether before it leaves),
@@ -97,15 +115,22 @@ import dev.signalbox.spi.WithdrawableFuture;
  * scripts: {@code epoch} (a random id chosen when the hash is created, so a generation is never
  * mistaken for one of an earlier life of the hash), {@code seq} (the generation number within the
  * epoch; a generation's id is {@code epoch:seq}), {@code arrived} (parties counted in it),
- * {@code parties}, {@code broken} (an abort's reason, until a reset), the verdicts of the last 32 generations ({@code v<seq mod 32>}), and, for each
+ * {@code parties}, {@code n} and {@code left} (arrival numbers, see Arrive and Withdraw),
+ * {@code broken} (an abort's reason, until a reset), the verdicts of the last 32 generations ({@code v<seq mod 32>}), and, for each
  * instance with parties in the open generation, {@code a:<instance id>}: the Redis time (ms) until
  * which its arrival counts as alive.
  * <ul>
- * <li>Arrive: the script counts the caller and returns its index, {@code arrived} before it. The
- * arrival that makes {@code parties} decides "released"; a zero-timeout arrival that does not decides
- * "broken". Deciding records the verdict, starts the next generation ({@code seq + 1},
+ * <li>Arrive: the script counts the caller and returns its arrival number ({@code n}, arrivals counted
+ * in the generation so far, withdrawn ones included). The arrival that makes {@code parties} decides
+ * "released", listing in the verdict the arrival numbers withdrawn from the generation ({@code left}),
+ * and is index {@code parties - 1}; every other party's index is its arrival number less the withdrawn
+ * numbers below it. A zero-timeout arrival that does not complete the generation decides "broken", or,
+ * withdrawing, is not counted. Deciding records the verdict, starts the next generation ({@code seq + 1},
  * {@code arrived = 0}) and publishes {@code "epoch:seq verdict"} on the channel
  * {@code keyPrefix + name + ":decided"}.</li>
+ * <li>Withdraw: a script takes the party out of the given generation if it is still open
+ * ({@code arrived - 1}, its number added to {@code left}, its instance's {@code a:} field gone with the
+ * instance's last party in it), and otherwise returns the verdict it already had.</li>
  * <li>Give up or abort: a script breaks the given (or current) generation if it is still open, and
  * otherwise returns the verdict it already had.</li>
  * <li>Wake-ups: each instance subscribes to the channel once, when the barrier is made (an arrival
@@ -131,6 +156,8 @@ final class RedisBarrier implements Barrier {
     private static final String RELEASED = "R";
     private static final String LOST = "L";
     private static final String OPEN = "O";
+    /** The leave script's answer: the party was taken out of its open generation. */
+    private static final String WITHDRAWN = "W";
 
     /*
      * The atomic scripts, each barrier-decide.lua followed by its own file; see RedisScripts and the
@@ -140,6 +167,7 @@ final class RedisBarrier implements Barrier {
     private static final String SETTLE = RedisScripts.BARRIER_SETTLE;
     private static final String ABORT = RedisScripts.BARRIER_ABORT;
     private static final String RESET = RedisScripts.BARRIER_RESET;
+    private static final String LEAVE = RedisScripts.BARRIER_LEAVE;
 
     private final RedisBackend backend;
     private final RedissonClient client;
@@ -298,7 +326,7 @@ final class RedisBarrier implements Barrier {
             return fallback.local().await(timeout);
         }
         RedisTimer.refuseBlockingWait(subject);
-        Party party = start(timeout, timeoutNanos);
+        Party party = start(timeout, timeoutNanos, GiveUp.BREAK_GENERATION);
         try {
             return party.get();
         } catch (ExecutionException e) {
@@ -329,12 +357,12 @@ final class RedisBarrier implements Barrier {
             probe.arrive();
             return fallback.local().awaitAsync(timeout, onGiveUp);
         }
-        return start(timeout, timeoutNanos);
+        return start(timeout, timeoutNanos, onGiveUp);
     }
 
     /** Arrives (asynchronously): subscribes if not yet, runs the arrival script, and hands back the party's future. */
-    private Party start(Duration timeout, long timeoutNanos) {
-        Party party = new Party(probe.arrive(), timeout, timeoutNanos);
+    private Party start(Duration timeout, long timeoutNanos, GiveUp onGiveUp) {
+        Party party = new Party(probe.arrive(), timeout, timeoutNanos, onGiveUp);
         if (fallback.redisKnownDown()) {
             // Not asked: handled as a failed arrival (the local barrier takes it, or it fails), on the timer thread.
             GuardUnavailableException down = fallback.knownDown("arriving");
@@ -356,7 +384,8 @@ final class RedisBarrier implements Barrier {
         subscribed(RedisRoundTrip.remaining(redisDeadline)).thenCompose(ignored -> RedisRoundTrip.async(backend,
                         RedisRoundTrip.start(() -> script.<List<Object>>evalAsync(redisKey, RScript.Mode.READ_WRITE, ARRIVE,
                                 RScript.ReturnType.LIST, List.of(redisKey), channel, leaseMillis, Integer.toString(parties),
-                                UUID.randomUUID().toString(), timeoutNanos == 0L ? "1" : "0",
+                                UUID.randomUUID().toString(),
+                                timeoutNanos != 0L ? "0" : onGiveUp == GiveUp.WITHDRAW ? "2" : "1",
                                 "a party would not wait (timeout 0, instance " + instanceId + ")", instanceId)),
                         Math.max(1L, RedisRoundTrip.remaining(redisDeadline)), name, subject, "arriving"))
                 .whenComplete((reply, error) -> {
@@ -531,6 +560,44 @@ final class RedisBarrier implements Barrier {
                 });
     }
 
+    /**
+     * Runs the leave script for {@code party} (a {@link GiveUp#WITHDRAW} party that gave up, counted in
+     * {@code generation} with {@code arrival}): withdrawn, it ends as it gave up; when its generation was
+     * decided first, it ends with that verdict (released, with its index, when the release came first).
+     * When Redis cannot be reached, nobody can know whether it left, and a release must not count a party
+     * that left: its generation is then broken instead (owed, like any break).
+     */
+    private void leave(Generation generation, int arrival, String reason, Party party) {
+        RedisRoundTrip.<String>async(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, LEAVE,
+                        RScript.ReturnType.STRING, List.of(redisKey), channel, leaseMillis, generation.epoch(),
+                        Long.toString(generation.seq()), Integer.toString(arrival), instanceId)),
+                RedisRoundTrip.boundFor(0L), name, subject, "withdrawing a party")
+                .whenComplete((answer, error) -> {
+                    if (error == null && answer == null) {
+                        error = new IllegalStateException(subject + ": Redis answered nothing to a withdrawal");
+                    }
+                    if (error == null) {
+                        if (WITHDRAWN.equals(answer)) {
+                            party.withdrawn();
+                        } else {
+                            onVerdict(generation.id(), answer);
+                            party.finish(answer, null);
+                        }
+                        return;
+                    }
+                    lock.lock();
+                    try {
+                        owed.put(generation.id(), new Owed(generation, reason));
+                        rescheduleLocked();
+                    } finally {
+                        lock.unlock();
+                    }
+                    party.finish(null, RedisRoundTrip.unwrap(error));
+                    log.debug("{}: could not withdraw a party from generation {} in Redis; breaking it instead, retrying in {}",
+                            subject, generation.id(), Durations.format(Duration.ofNanos(recheckNanos)), error);
+                });
+    }
+
     /** Under the lock: runs {@link #recheck()} periodically while parties wait or breaks are owed, and not otherwise. */
     private void rescheduleLocked() {
         boolean needed = !rounds.isEmpty() || !owed.isEmpty();
@@ -542,8 +609,31 @@ final class RedisBarrier implements Barrier {
         }
     }
 
+    /** A release's verdict: {@code "R"}, followed by the arrival numbers withdrawn from the generation, if any. */
     private static boolean isReleased(String verdict) {
-        return RELEASED.equals(verdict);
+        return verdict != null && (RELEASED.equals(verdict) || verdict.startsWith(RELEASED + " "));
+    }
+
+    /**
+     * The index of the party with arrival number {@code arrival} in a generation released with
+     * {@code verdict}: its arrival number less the withdrawn parties that arrived before it.
+     *
+     * <p>Why indices are handed out this way: a party learns its arrival number when Redis counts it, but
+     * a withdrawal before the release would leave a gap among the numbers of the parties that stay. The
+     * release's verdict lists the withdrawn arrival numbers (usually none, never more than the
+     * withdrawals of that one generation), so each party renumbers itself from its own number and the
+     * one message every party receives anyway; no per-party state in Redis, no extra round trip. The
+     * result is 0 to parties - 1 without gaps, in the order Redis counted the arrivals (the releasing
+     * arrival is parties - 1).
+     */
+    private static int indexIn(String verdict, int arrival) {
+        int earlierLeft = 0;
+        for (String left : verdict.substring(RELEASED.length()).trim().split(" ")) {
+            if (!left.isEmpty() && Integer.parseInt(left) < arrival) {
+                earlierLeft++;
+            }
+        }
+        return arrival - earlierLeft;
     }
 
     private String brokenReason(String verdict) {
@@ -604,6 +694,8 @@ final class RedisBarrier implements Barrier {
         final Event decided;
         /** Written before {@link #decided} is set. */
         volatile String verdict;
+        /** This instance's parties registered here and not withdrawn; guarded by the barrier's lock. */
+        int members;
 
         Round(Generation generation, String name) {
             this.generation = generation;
@@ -619,9 +711,9 @@ final class RedisBarrier implements Barrier {
     /**
      * One caller's wait at the barrier on this instance, and its future: it arrives in Redis, then waits
      * for its generation's verdict on the generation's {@link Round}. A party that gives up (times out,
-     * is interrupted, is cancelled) breaks its generation in Redis; unless cancelled, it then ends with
-     * the verdict that break answers (released, when the release was counted first). Its outcome is
-     * reported once.
+     * is interrupted, is cancelled) withdraws from its generation in Redis ({@link GiveUp#WITHDRAW}, when
+     * cancelled or timed out) or breaks it; it then ends as it gave up, unless Redis answers that the
+     * release was counted first (then it is released). Its outcome is reported once.
      *
      * <p>It is its own future, as core's waits are, so that {@link #cancel} decides against the verdict
      * under the barrier's lock, reports before the caller can see the outcome, and returns false once the
@@ -632,9 +724,13 @@ final class RedisBarrier implements Barrier {
         private final long arrivedAt;
         private final Duration timeout;
         private final long deadline;
+        private final GiveUp onGiveUp;
         // Guarded by lock.
         private Generation generation;
+        /** Its index once known to be released, else its arrival number in Redis (see {@link #indexIn}). */
         private int index;
+        /** The round it registered in (waitIn), if it did. */
+        private Round joined;
         /** Why this party stopped waiting (timeout, interrupt, cancel), or null while it waits. */
         private Outcome gaveUp;
         private String gaveUpReason;
@@ -649,9 +745,10 @@ final class RedisBarrier implements Barrier {
         /** This party's arrival in {@link #heard} while Redis' answer to it is pending (0: none was sent). */
         private long sent;
 
-        Party(long arrivedAt, Duration timeout, long timeoutNanos) {
+        Party(long arrivedAt, Duration timeout, long timeoutNanos, GiveUp onGiveUp) {
             this.arrivedAt = arrivedAt;
             this.timeout = timeout;
+            this.onGiveUp = onGiveUp;
             this.deadline = RedisRoundTrip.deadline(System.nanoTime(), timeoutNanos);
         }
 
@@ -668,7 +765,7 @@ final class RedisBarrier implements Barrier {
             if (error != null) {
                 Throwable cause = RedisRoundTrip.unwrap(error);
                 if (fallback.enabled() && RedisRoundTrip.isUnavailable(cause)) {
-                    delegate(fallback.local().awaitAsync(remainingTimeout(), GiveUp.BREAK_GENERATION));
+                    delegate(fallback.local().awaitAsync(remainingTimeout(), onGiveUp));
                 } else {
                     finish(null, cause);
                 }
@@ -692,6 +789,7 @@ final class RedisBarrier implements Barrier {
                 }
                 case "B" -> finishRejected(new BarrierBrokenException(name, "a party would not wait (timeout 0, instance "
                         + instanceId + ")"), Outcome.REJECTED);
+                case "T" -> finishRejected(new GuardTimeoutException(name, Kind.BARRIER, Duration.ZERO), Outcome.REJECTED);
                 case "P" -> finishRejected(new IllegalStateException(subject + " has " + at + " parties in Redis (set by the"
                         + " instance that started it) but this instance says " + parties + "; give every instance the same"
                         + " parties"), Outcome.REJECTED);
@@ -713,6 +811,8 @@ final class RedisBarrier implements Barrier {
                 gaveUpWith = gaveUp;
                 if (known == null && gaveUpWith == null) {
                     round = rounds.computeIfAbsent(generation.id(), id -> new Round(generation, name));
+                    round.members++;
+                    joined = round;
                     rescheduleLocked();
                 }
             } finally {
@@ -723,7 +823,7 @@ final class RedisBarrier implements Barrier {
                 return;
             }
             if (gaveUpWith != null) {
-                settle(generation, "break", gaveUpReason, cancelledAtOnce ? null : this);
+                sendGiveUp(generation, at, gaveUpWith);
                 return;
             }
             CompletableFuture<Void> verdict = round.decided.awaitAsync(remainingTimeout());
@@ -761,10 +861,11 @@ final class RedisBarrier implements Barrier {
         }
 
         /**
-         * This party stops waiting: it breaks its generation in Redis (once its generation is known) and
-         * then ends with the verdict that break answers: released when the release was counted first, else
-         * broken (a cancelled party: cancelled). With {@code atOnce} (a cancel on the timer thread, which
-         * cannot wait for that answer) a cancelled party ends at once and its break goes behind it. False
+         * This party stops waiting: once its generation is known, it withdraws from it in Redis or breaks
+         * it (see {@link #sendGiveUp}), and then ends with what Redis answers: released when the release was
+         * counted first, else withdrawn (cancelled, or {@link GuardTimeoutException}) or broken (a cancelled
+         * party: cancelled). With {@code atOnce} (a cancel on the timer thread, which cannot wait for that
+         * answer) a cancelled party ends at once and its withdrawal or break goes behind it. False
          * when the verdict or another give-up came first, or the party went to the local fallback.
          */
         boolean giveUp(Outcome outcome, String reason, Throwable cancelCause, boolean atOnce) {
@@ -796,9 +897,53 @@ final class RedisBarrier implements Barrier {
                 failByOwner(cancelCause);
             }
             if (known != null) {
-                settle(known, "break", reason, atOnce ? null : this);
+                sendGiveUp(known, index(), outcome);
             }
             return true;
+        }
+
+        private int index() {
+            lock.lock();
+            try {
+                return index;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Tells Redis this party gave up in {@code generation}: a {@link GiveUp#WITHDRAW} party whose wait
+         * was cancelled or timed out leaves it, any other give-up breaks it.
+         */
+        private void sendGiveUp(Generation generation, int arrival, Outcome outcome) {
+            if (withdraws(outcome)) {
+                leave(generation, arrival, gaveUpReason, this);
+            } else {
+                settle(generation, "break", gaveUpReason, cancelledAtOnce ? null : this);
+            }
+        }
+
+        private boolean withdraws(Outcome outcome) {
+            return onGiveUp == GiveUp.WITHDRAW && (outcome == Outcome.CANCELLED || outcome == Outcome.TIMEOUT);
+        }
+
+        /**
+         * Redis took this party out of its open generation: it leaves its round (which goes when its last
+         * party does, so that this instance stops renewing an arrival it no longer has), and ends as it gave
+         * up: cancelled, or with {@link GuardTimeoutException}.
+         */
+        void withdrawn() {
+            lock.lock();
+            try {
+                Round round = joined;
+                if (round != null && --round.members == 0 && rounds.get(round.generation.id()) == round) {
+                    rounds.remove(round.generation.id());
+                    rescheduleLocked();
+                }
+            } finally {
+                lock.unlock();
+            }
+            finish(null, new GuardTimeoutException(name, Kind.BARRIER, timeout)); // a cancelled party ends cancelled
         }
 
         boolean giveUp(Outcome outcome, String reason) {
@@ -821,7 +966,7 @@ final class RedisBarrier implements Barrier {
             try {
                 if (isReleased(verdict)) {
                     probe.waitEnded(arrivedAt, Outcome.ACQUIRED);
-                    completeByOwner(index);
+                    completeByOwner(indexIn(verdict, index()));
                 } else if (gaveUpWith == Outcome.CANCELLED) {
                     // Broken by its own break (or by another party), or Redis could not be asked: the break is then owed.
                     probe.waitEnded(arrivedAt, Outcome.CANCELLED);
@@ -895,8 +1040,8 @@ final class RedisBarrier implements Barrier {
         }
 
         /**
-         * Withdraws the party, breaking its generation (a cancel, or a caller's completeExceptionally);
-         * false when its verdict came first. A party handed to the local fallback withdraws there.
+         * Withdraws the party (a cancel, or a caller's completeExceptionally): out of its generation, or,
+         * for {@link GiveUp#BREAK_GENERATION}, breaking it; false when its verdict came first. A party handed to the local fallback withdraws there.
          */
         @Override
         protected boolean withdraw(Throwable cause, boolean mayInterruptIfRunning) {
@@ -922,8 +1067,8 @@ final class RedisBarrier implements Barrier {
         }
 
         /**
-         * Waits for Redis' answer to this party's break (after its arrival's, when that is still out): at
-         * most two round-trip bounds, after which the party ends cancelled and its break stays owed.
+         * Waits for Redis' answer to this party's withdrawal or break (after its arrival's, when that is still
+         * out): at most two round-trip bounds, after which the party ends cancelled and a break stays owed.
          */
         private void awaitWithdrawal() {
             boolean interrupted = false;

@@ -35,6 +35,8 @@ final class RedisScripts {
     static final String BARRIER_ABORT = BARRIER_DECIDE + load("barrier-abort.lua", BARRIER_PARAMETERS);
     /** {@link RedisBarrier}'s reset: {@link #BARRIER_DECIDE}, then {@code barrier-reset.lua}. */
     static final String BARRIER_RESET = BARRIER_DECIDE + load("barrier-reset.lua", BARRIER_PARAMETERS);
+    /** {@link RedisBarrier}'s withdrawal of one party: {@link #BARRIER_DECIDE}, then {@code barrier-leave.lua}. */
+    static final String BARRIER_LEAVE = BARRIER_DECIDE + load("barrier-leave.lua", BARRIER_PARAMETERS);
 
     private RedisScripts() {
     }

@@ -3,8 +3,8 @@
 -- [5]: 'break' or 'check', [6]: the reason to break with, [7]: this instance's id.
 -- Parameter ${VERDICTS_KEPT}: as in barrier-decide.lua.
 -- Returns the generation's verdict ('R', 'B reason'), 'L' when the hash no longer knows it, or 'O' when it
--- is open and only checked (which renews the TTL and this instance's arrival, and breaks the generation if
--- another instance's arrival lapsed).
+-- is open and only checked (which renews the TTL and this instance's arrival while it has parties counted in
+-- the generation, and breaks the generation if another instance's arrival lapsed).
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if epoch ~= ARGV[3] then return 'L' end
 local seq = tonumber(redis.call('HGET', KEYS[1], 'seq'))
@@ -16,7 +16,10 @@ if mine == seq then
     verdict = 'B ' .. ARGV[6]
   else
     local now = now_ms()
-    redis.call('HSET', KEYS[1], 'a:' .. ARGV[7], now + tonumber(ARGV[2]))
+    -- Not after its parties withdrew (barrier-leave.lua): a renewal then would outlive them and lapse.
+    if redis.call('HEXISTS', KEYS[1], 'c:' .. ARGV[7]) == 1 then
+      redis.call('HSET', KEYS[1], 'a:' .. ARGV[7], now + tonumber(ARGV[2]))
+    end
     verdict = lapsed(now)
     if not verdict then return 'O' end
   end

@@ -28,12 +28,6 @@ class RedisBarrierContractTest extends BarrierContract {
         return false;
     }
 
-    /** Not yet: every give-up of a cluster party breaks its generation (RedisBarrier). */
-    @Override
-    protected boolean asyncPartiesWithdraw() {
-        return false;
-    }
-
     /** Every arrival is a Redis round trip (and every release a message): a tenth of the local runs keeps the suite to seconds. */
     @Override
     protected int iterations(int localCount) {

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.signalbox.core.Barrier;
 import dev.signalbox.core.BarrierBrokenException;
+import dev.signalbox.core.GuardTimeoutException;
 import dev.signalbox.core.PrimitiveListener;
 import dev.signalbox.redis.testing.RedisServerExtension;
 
@@ -24,6 +26,8 @@ import dev.signalbox.redis.testing.RedisServerExtension;
  * arrives on another instance: the generation is released whole (the party that gave up too, with its
  * index) or broken for both, never released for one and broken for the other. The last arrival has a
  * zero timeout, so it completes the generation or, when the give-up came first, breaks a fresh one.
+ * These parties break on give-up ({@link Barrier.GiveUp#BREAK_GENERATION}, a blocking party's rule); the
+ * last case races a withdrawing party's timeout instead: released whole, or both left uncounted.
  */
 @Timeout(180)
 class RedisBarrierGiveUpRaceTest {
@@ -66,9 +70,9 @@ class RedisBarrierGiveUpRaceTest {
         int broken = 0;
         for (int round = 0; round < ROUNDS; round++) {
             long start = System.nanoTime();
-            CompletableFuture<Integer> first = a.awaitAsync(timeout);
+            CompletableFuture<Integer> first = a.awaitAsync(timeout, Barrier.GiveUp.BREAK_GENERATION);
             sleepUntil(start + timeout.toNanos() - SPREAD_NANOS + ThreadLocalRandom.current().nextLong(2 * SPREAD_NANOS));
-            CompletableFuture<Integer> last = b.awaitAsync(Duration.ZERO);
+            CompletableFuture<Integer> last = b.awaitAsync(Duration.ZERO, Barrier.GiveUp.BREAK_GENERATION);
             Integer firstIndex = indexOrNullIfBroken(first);
             Integer lastIndex = indexOrNullIfBroken(last);
             if (firstIndex != null || lastIndex != null) {
@@ -102,7 +106,7 @@ class RedisBarrierGiveUpRaceTest {
                 assertThat(System.nanoTime()).as("round %d: the first party waits", round).isLessThan(deadline);
                 Thread.onSpinWait();
             }
-            CompletableFuture<Integer> last = b.awaitAsync(Duration.ZERO);
+            CompletableFuture<Integer> last = b.awaitAsync(Duration.ZERO, Barrier.GiveUp.BREAK_GENERATION);
             sleepUntil(System.nanoTime() + ThreadLocalRandom.current().nextLong(SPREAD_NANOS));
             first.interrupt();
             assertThat(first.join(Duration.ofSeconds(10))).as("round %d: the first party returns", round).isTrue();
@@ -119,6 +123,48 @@ class RedisBarrierGiveUpRaceTest {
         assertThat(released).as("rounds released").isPositive();
         assertThat(broken).as("rounds broken").isPositive();
         assertThat(a.snapshot().waiting()).isZero();
+    }
+
+    /**
+     * A withdrawing party's timeout meeting the last (zero-timeout, withdrawing) arrival on another
+     * instance: released whole, or the first withdrew with {@link GuardTimeoutException} and the last,
+     * finding the generation empty, was not counted; never a release with one party, never a party
+     * left counted.
+     */
+    @Test
+    void aWithdrawingTimeoutRacingTheLastArrivalReleasesBothOrLeavesBothUncounted() throws Exception {
+        barriers("withdraw-timeout-race");
+        Duration timeout = Duration.ofMillis(100);
+        int released = 0;
+        int withdrawn = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            long start = System.nanoTime();
+            CompletableFuture<Integer> first = a.awaitAsync(timeout);
+            sleepUntil(start + timeout.toNanos() - SPREAD_NANOS + ThreadLocalRandom.current().nextLong(2 * SPREAD_NANOS));
+            CompletableFuture<Integer> last = b.awaitAsync(Duration.ZERO);
+            Integer firstIndex = indexOrNullIfTimedOut(first);
+            Integer lastIndex = indexOrNullIfTimedOut(last);
+            if (firstIndex != null || lastIndex != null) {
+                assertThat(new Integer[] {firstIndex, lastIndex}).as("round %d: released whole", round).containsExactly(0, 1);
+                released++;
+            } else {
+                withdrawn++;
+            }
+            assertThat(b.waiting()).as("round %d: nobody left counted", round).isZero();
+        }
+        assertThat(released).as("rounds released").isPositive();
+        assertThat(withdrawn).as("rounds withdrawn").isPositive();
+        assertThat(a.snapshot().waiting()).isZero();
+    }
+
+    /** The party's index once released, or null when it gave up with GuardTimeoutException; every wait bounded. */
+    private static Integer indexOrNullIfTimedOut(CompletableFuture<Integer> party) throws Exception {
+        try {
+            return party.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(GuardTimeoutException.class);
+            return null;
+        }
     }
 
     /** The party's index once released, or null when its generation broke; every wait bounded. */

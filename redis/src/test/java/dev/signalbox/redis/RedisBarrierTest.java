@@ -185,6 +185,7 @@ class RedisBarrierTest {
             thread.set(Thread.currentThread().getName());
             return waiting.cancel(false);
         });
+        awaitTrue(() -> other.waiting() == 1); // the async trigger counted first, so the blocking one below is index 1
         assertThat(other.await(LONG)).isEqualTo(1); // releases the trigger, whose callback cancels on the timer thread
         assertThat(cancelled.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(thread.get()).isEqualTo("signalbox-redis-timer");
@@ -284,6 +285,54 @@ class RedisBarrierTest {
         int third = b.await(LONG);
         assertThat(List.of(first.get(10, TimeUnit.SECONDS), second.get(10, TimeUnit.SECONDS), third))
                 .containsExactlyInAnyOrder(0, 1, 2);
+    }
+
+    /**
+     * A withdrawing async party on one instance leaves only itself: the parties on the other instance keep
+     * waiting, and the release hands out indices in arrival order without the withdrawn one's number.
+     */
+    @Test
+    void aPartyWithdrawnOnOneInstanceLeavesTheOthersWaitingAndTheIndicesCloseUp() throws Exception {
+        RedisBarrier a = barrier("a", "withdraw-across", 3);
+        RedisBarrier b = barrier("b", "withdraw-across", 3);
+        CompletableFuture<Integer> withdrawn = a.awaitAsync(LONG); // arrival 0
+        awaitTrue(() -> b.waiting() == 1);
+        CompletableFuture<Integer> first = b.awaitAsync(LONG); // arrival 1
+        awaitTrue(() -> b.waiting() == 2);
+
+        assertThat(withdrawn.cancel(false)).isTrue();
+
+        assertThat(withdrawn.isCancelled()).isTrue();
+        assertThat(b.waiting()).as("the cancel returned after Redis took the party out").isEqualTo(1);
+        assertThat(first).isNotDone();
+        CompletableFuture<Integer> second = b.awaitAsync(LONG); // arrival 2
+        awaitTrue(() -> b.waiting() == 2);
+        int last = a.await(LONG);
+        assertThat(List.of(first.get(10, TimeUnit.SECONDS), second.get(10, TimeUnit.SECONDS), last))
+                .as("arrival order, no gap where the withdrawn party was").containsExactly(0, 1, 2);
+    }
+
+    /** An instance whose only party withdrew no longer counts in the generation: its death later breaks nothing. */
+    @Test
+    void anInstanceWhoseLastPartyWithdrewDoesNotBreakTheGenerationWhenItDies() throws Exception {
+        RedisBarrier b = barrier("b", "withdraw-then-die", 3);
+        org.redisson.api.RedissonClient doomedClient = clients.newClient();
+        RedisBarrier doomed = new RedisBarrier(doomedClient, RedisTestClients.settings("doomed"), "withdraw-then-die", 3,
+                PrimitiveListener.NONE);
+        CompletableFuture<Integer> first = b.awaitAsync(LONG);
+        awaitTrue(() -> b.waiting() == 1);
+        CompletableFuture<Integer> leaving = doomed.awaitAsync(LONG);
+        awaitTrue(() -> b.waiting() == 2);
+        assertThat(leaving.cancel(false)).isTrue();
+        doomedClient.shutdown(0, 0, TimeUnit.SECONDS);
+
+        // Three leases (1s each here): a lapsed arrival of 'doomed' would have broken the generation by now.
+        Thread.sleep(3_500);
+        assertThat(first).isNotDone();
+        CompletableFuture<Integer> second = b.awaitAsync(LONG);
+        awaitTrue(() -> b.waiting() == 2);
+        int last = b.await(LONG);
+        assertThat(List.of(first.get(10, TimeUnit.SECONDS), second.get(10, TimeUnit.SECONDS), last)).containsExactly(0, 1, 2);
     }
 
     @Test

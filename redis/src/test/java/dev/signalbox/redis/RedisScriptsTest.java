@@ -57,17 +57,28 @@ class RedisScriptsTest {
         }
     }
 
+    /** The leave script decides nothing (it only takes a party out of an open generation), so it is not in the list above. */
+    @Test
+    void theLeaveScriptIsTheSharedStartFollowedByItsOwnFile() {
+        String own = RedisScripts.load("barrier-leave.lua", PARAMETERS);
+        assertThat(own).startsWith("local epoch = redis.call('HGET', KEYS[1], 'epoch')\n").doesNotContain("decide(")
+                .contains("redis.call('HSET', KEYS[1], 'arrived', arrived, 'left', left)", "redis.call('PEXPIRE', KEYS[1], ARGV[2])",
+                        "redis.call('HGET', KEYS[1], 'v' .. (mine % " + RedisScripts.BARRIER_VERDICTS_KEPT + "))");
+        assertThat(RedisScripts.BARRIER_LEAVE).isEqualTo(RedisScripts.BARRIER_DECIDE + own);
+    }
+
     @Test
     void headersAreDroppedAndNoParameterIsLeftOver() {
         for (String script : List.of(RedisScripts.BARRIER_ARRIVE, RedisScripts.BARRIER_SETTLE, RedisScripts.BARRIER_ABORT,
-                RedisScripts.BARRIER_RESET)) {
+                RedisScripts.BARRIER_RESET, RedisScripts.BARRIER_LEAVE)) {
             assertThat(script).doesNotContain("${").doesNotStartWith("--").doesNotContain("\n--").doesNotContain("\r");
         }
     }
 
     @Test
     void eachFileHasAHeaderSayingWhatItTakesAndReturns() throws IOException {
-        for (String file : List.of("barrier-decide.lua", "barrier-arrive.lua", "barrier-settle.lua", "barrier-abort.lua", "barrier-reset.lua")) {
+        for (String file : List.of("barrier-decide.lua", "barrier-arrive.lua", "barrier-settle.lua", "barrier-abort.lua", "barrier-reset.lua",
+                "barrier-leave.lua")) {
             try (InputStream in = RedisScripts.class.getResourceAsStream(file)) {
                 assertThat(in).as(file).isNotNull();
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -55,8 +55,8 @@ public abstract class BarrierContract extends PrimitiveContract {
 
     /**
      * True when an async party that gives up by {@link Barrier.GiveUp#WITHDRAW} leaves its generation
-     * alone. The cluster barrier does not do so yet (every give-up there breaks the generation), and
-     * skips the cases of that rule.
+     * alone (the local and the cluster barrier both do); a barrier that does not would override this to
+     * skip the cases of that rule.
      */
     protected boolean asyncPartiesWithdraw() {
         return true;
