@@ -423,53 +423,45 @@ final class RedisBarrier implements Barrier {
 
     @Override
     public void abort() {
-        if (fallback.active()) {
-            fallback.local().abort();
-            return;
-        }
-        if (fallback.redisKnownDown()) {
-            throw fallback.knownDown("aborting");
-        }
-        try {
-            RedisRoundTrip.await(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, ABORT,
-                    RScript.ReturnType.LONG, List.of(redisKey), channel, leaseMillis,
-                    "the barrier was aborted (instance " + instanceId + ")", UUID.randomUUID().toString())),
-                    RedisRoundTrip.boundFor(0L), name, subject, "aborting");
-        } catch (GuardUnavailableException e) {
-            if (!fallback.enabled()) {
-                throw e;
-            }
-            fallback.local().abort();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GuardUnavailableException(name, subject + ": interrupted while aborting in Redis; the generation may"
-                    + " still be open", e);
-        }
+        breakInRedis("aborting", ABORT, () -> fallback.local().abort(), "the generation may still be open",
+                "the barrier was aborted (instance " + instanceId + ")", UUID.randomUUID().toString());
     }
 
     @Override
     public void reset() {
+        breakInRedis("resetting", RESET, () -> fallback.local().reset(), "it may still be broken",
+                "the barrier was reset (instance " + instanceId + ")");
+    }
+
+    /**
+     * Runs {@code abort} or {@code reset}'s script and waits for Redis' answer; on the local fallback
+     * (or when Redis is unreachable and the fallback is enabled) does {@code locally} instead.
+     */
+    private void breakInRedis(String doing, String lua, Runnable locally, String ifInterrupted, Object... reasonAndId) {
         if (fallback.active()) {
-            fallback.local().reset();
+            locally.run();
             return;
         }
         if (fallback.redisKnownDown()) {
-            throw fallback.knownDown("resetting");
+            throw fallback.knownDown(doing);
         }
+        Object[] args = new Object[2 + reasonAndId.length];
+        args[0] = channel;
+        args[1] = leaseMillis;
+        System.arraycopy(reasonAndId, 0, args, 2, reasonAndId.length);
         try {
-            RedisRoundTrip.await(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, RESET,
-                    RScript.ReturnType.LONG, List.of(redisKey), channel, leaseMillis,
-                    "the barrier was reset (instance " + instanceId + ")")),
-                    RedisRoundTrip.boundFor(0L), name, subject, "resetting");
+            RedisRoundTrip.await(backend, RedisRoundTrip.start(() -> script.evalAsync(redisKey, RScript.Mode.READ_WRITE, lua,
+                    RScript.ReturnType.LONG, List.of(redisKey), args)),
+                    RedisRoundTrip.boundFor(0L), name, subject, doing);
         } catch (GuardUnavailableException e) {
             if (!fallback.enabled()) {
                 throw e;
             }
-            fallback.local().reset();
+            locally.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GuardUnavailableException(name, subject + ": interrupted while resetting in Redis; it may still be"
-                    + " broken", e);
+            throw new GuardUnavailableException(name, subject + ": interrupted while " + doing + " in Redis; "
+                    + ifInterrupted, e);
         }
     }
 
