@@ -297,6 +297,20 @@ public interface BoundedQueue<T> extends Primitive {
     /** Items queued now. */
     int size();
 
+    /** True when no item is queued now (asyncio's {@code empty()}); a snapshot, as {@link #size()}. */
+    default boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /**
+     * True when the queue holds {@link #capacity()} items now (asyncio's {@code full()}), so a put
+     * would wait; never true for an unbounded queue. A snapshot, as {@link #size()}.
+     */
+    default boolean isFull() {
+        int capacity = capacity();
+        return capacity != UNBOUNDED && size() >= capacity;
+    }
+
     /** The most items the queue holds (at least 1), or {@link #UNBOUNDED} (0) when it has no limit. */
     int capacity();
 

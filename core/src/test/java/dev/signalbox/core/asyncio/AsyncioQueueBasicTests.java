@@ -17,8 +17,7 @@ import dev.signalbox.testing.Threads;
  * asyncio's {@code Queue()} is {@link BoundedQueue#unbounded}, {@code Queue(maxsize)} is
  * {@link BoundedQueue#create}; {@code qsize()} is {@code size()}, {@code maxsize} is
  * {@code capacity()} (0, {@link BoundedQueue#UNBOUNDED}, for no limit), {@code empty()} is
- * {@code size() == 0} and {@code full()} is {@code size() >= capacity()} on a bounded queue (an
- * unbounded one is never full). Left out, with no Java meaning: {@code test_repr} and
+ * {@code isEmpty()} and {@code full()} is {@code isFull()} (an unbounded queue is never full). Left out, with no Java meaning: {@code test_repr} and
  * {@code test_str} (no {@code repr}; {@code toString} is for logs, not a contract) and
  * {@code test_generic_alias} (Java generics are erased; {@code BoundedQueue<Integer>} is checked by
  * the compiler).
@@ -27,29 +26,28 @@ class AsyncioQueueBasicTests {
 
     private static final Duration BOUND = Threads.BOUND;
 
-    static boolean full(BoundedQueue<?> q) {
-        return q.capacity() != BoundedQueue.UNBOUNDED && q.size() >= q.capacity();
-    }
-
     @Test
     void test_empty() throws Exception {
         BoundedQueue<Integer> q = BoundedQueue.unbounded("q");
-        assertThat(q.size()).isZero();
+        assertThat(q.isEmpty()).isTrue();
         q.put(1, BOUND);
-        assertThat(q.size()).isEqualTo(1);
+        assertThat(q.isEmpty()).isFalse();
         assertThat(q.take(BOUND)).isEqualTo(1);
-        assertThat(q.size()).isZero();
+        assertThat(q.isEmpty()).isTrue();
     }
 
     @Test
     void test_full() throws Exception {
         BoundedQueue<Integer> q = BoundedQueue.unbounded("q");
-        assertThat(full(q)).isFalse();
+        assertThat(q.isFull()).isFalse();
         assertThat(q.capacity()).isEqualTo(BoundedQueue.UNBOUNDED);
 
         q = BoundedQueue.create("q", 1);
+        assertThat(q.isFull()).isFalse();
         q.put(1, BOUND);
-        assertThat(full(q)).isTrue();
+        assertThat(q.isFull()).isTrue();
+        q.take(BOUND);
+        assertThat(q.isFull()).isFalse();
     }
 
     @Test
