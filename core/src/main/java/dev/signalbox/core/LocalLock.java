@@ -26,25 +26,12 @@ final class LocalLock extends PermitPrimitive implements Lock {
             throw new ExceptionInInitializerError(e);
         }
     }
-    /** Waits of condition waiters re-acquiring the lock: granted into their suspended permit, not a new one. */
-    private final WaitOwner<Void, Void> reacquirer = new WaitOwner<>() {
 
-        @Override
-        public WaitList<? super Waiter<Void, Void>> waitList() {
-            return sync.waiters();
-        }
-        @Override
-        public Void granted(Waiter<Void, Void> waiter) {
-            probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
-            return null;
-        }
-
-        /** Not expected: a re-acquisition is never withdrawn (it ignores interrupts, and its future is not exposed). */
-        @Override
-        public void ended(Waiter<Void, Void> waiter, Outcome outcome) {
-            probe.waitEnded(waiter.arrivedAt, outcome);
-        }
-    };
+    /**
+     * Waits of condition waiters re-acquiring the lock: granted into their suspended permit, not a
+     * new one. Never withdrawn (a re-acquisition ignores interrupts, and its future is not exposed).
+     */
+    private final WaitOwner<Void, Void> reacquirer = newWaitOnlyOwner();
 
     LocalLock(String name, Fairness fairness, PrimitiveListener listener) {
         this(name, Objects.requireNonNull(fairness, "fairness").handOffAfterNanos(), listener);

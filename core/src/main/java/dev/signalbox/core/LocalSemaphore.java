@@ -11,24 +11,7 @@ import java.util.concurrent.CompletableFuture;
 final class LocalSemaphore extends PermitPrimitive implements Semaphore {
 
     /** Waits of takes: granted permits leave the pool; reported as a wait with no hold. */
-    private final WaitOwner<Void, Void> taker = new WaitOwner<>() {
-
-        @Override
-        public WaitList<? super Waiter<Void, Void>> waitList() {
-            return sync.waiters();
-        }
-
-        @Override
-        public Void granted(Waiter<Void, Void> waiter) {
-            probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
-            return null;
-        }
-
-        @Override
-        public void ended(Waiter<Void, Void> waiter, Outcome outcome) {
-            probe.waitEnded(waiter.arrivedAt, outcome);
-        }
-    };
+    private final WaitOwner<Void, Void> taker = newWaitOnlyOwner();
 
     /** @param bound {@link Integer#MAX_VALUE} for an unbounded semaphore, else its initial permits */
     LocalSemaphore(String name, int permits, int bound, Fairness fairness, PrimitiveListener listener) {

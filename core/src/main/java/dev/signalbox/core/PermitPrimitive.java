@@ -31,6 +31,32 @@ abstract class PermitPrimitive extends SyncPrimitive<Permit, PermitSync> impleme
         this.holders = probe.on ? new HolderTracker(bound) : null;
     }
 
+    /**
+     * A new owner for waits that hand out no permit of their own (a lock's condition waiter
+     * re-acquiring, a semaphore's take): its grant and end report the wait only, never a hold. Each
+     * caller keeps its own instance, since the engine tells such waits apart by owner.
+     */
+    final WaitOwner<Void, Void> newWaitOnlyOwner() {
+        return new WaitOwner<>() {
+
+            @Override
+            public WaitList<? super Waiter<Void, Void>> waitList() {
+                return sync.waiters();
+            }
+
+            @Override
+            public Void granted(Waiter<Void, Void> waiter) {
+                probe.waitEnded(waiter.arrivedAt, Outcome.ACQUIRED);
+                return null;
+            }
+
+            @Override
+            public void ended(Waiter<Void, Void> waiter, Outcome outcome) {
+                probe.waitEnded(waiter.arrivedAt, outcome);
+            }
+        };
+    }
+
     private static int requirePermits(String name, int permits) {
         if (permits < 0) {
             throw new IllegalArgumentException("'" + name + "': permits must be at least 0, was " + permits);
